@@ -1,0 +1,279 @@
+//! Writers for the documented output formats (CSV and JSON) behind plain [`std::io::Write`].
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::Dimension;
+use crate::recommend::{Recommendation, Side};
+use crate::score::{Explanation, Scorer};
+
+fn io(name: &str) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |error| Error::Io { source_name: name.to_owned(), error }
+}
+
+fn csv_err(name: &str, e: csv::Error) -> Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(error) => Error::Io { source_name: name.to_owned(), error },
+        other => Error::Io { source_name: name.to_owned(), error: std::io::Error::other(format!("{other:?}")) },
+    }
+}
+
+fn fmt_score(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// Writes recommendations as CSV: `project,rank,partner,score`, one column per dimension, then
+/// `fit,appeal`, the counterpart's name, and with `explain` a `summary` column. For
+/// [`Side::Partners`] the first and third columns swap (`partner,rank,project,...`).
+pub fn write_recommendations_csv<W: Write>(
+    w: W,
+    name: &str,
+    scorer: &Scorer<'_>,
+    side: Side,
+    recs: &[Recommendation],
+    explain: bool,
+) -> Result<()> {
+    let term = scorer.term();
+    let mut out = csv::Writer::from_writer(w);
+    let (subject, other) = match side {
+        Side::Projects => ("project", "partner"),
+        Side::Partners => ("partner", "project"),
+    };
+    let mut header: Vec<String> = vec![subject.into(), "rank".into(), other.into(), "score".into()];
+    header.extend(Dimension::ALL.iter().map(|d| d.as_str().to_owned()));
+    header.extend(["fit".into(), "appeal".into(), format!("{other}_name")]);
+    if explain {
+        header.push("summary".into());
+    }
+    out.write_record(&header).map_err(|e| csv_err(name, e))?;
+    for r in recs {
+        for (rank, pick) in r.picks.iter().enumerate() {
+            let (p, q) = match side {
+                Side::Projects => (r.subject, pick.index),
+                Side::Partners => (pick.index, r.subject),
+            };
+            let (sid, oid, oname) = match side {
+                Side::Projects => (&term.projects[p].id, &term.partners[q].id, &term.partners[q].name),
+                Side::Partners => (&term.partners[q].id, &term.projects[p].id, &term.projects[p].title),
+            };
+            let s = &pick.score;
+            let mut row = vec![sid.clone(), (rank + 1).to_string(), oid.clone(), fmt_score(s.mutual)];
+            row.extend(s.dimensions.iter().map(|v| fmt_score(*v)));
+            row.extend([fmt_score(s.fit), fmt_score(s.appeal), oname.clone()]);
+            if explain {
+                row.push(scorer.explain(p, q).summary);
+            }
+            out.write_record(&row).map_err(|e| csv_err(name, e))?;
+        }
+    }
+    out.flush().map_err(io(name))
+}
+
+/// A recommendation as written in JSON.
+#[derive(Debug, Serialize)]
+struct JsonRecommendation<'a> {
+    subject: &'a str,
+    title: &'a str,
+    considered: usize,
+    feasible: usize,
+    excluded_by: std::collections::BTreeMap<&'static str, usize>,
+    picks: Vec<JsonPick<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+struct JsonPick<'a> {
+    rank: usize,
+    id: &'a str,
+    name: &'a str,
+    score: f64,
+    fit: f64,
+    appeal: f64,
+    dimensions: std::collections::BTreeMap<&'static str, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<Explanation>,
+}
+
+/// Writes recommendations as a JSON document `{"for": ..., "recommendations": [...]}`; with
+/// `explain`, every pick carries its full [`Explanation`].
+pub fn write_recommendations_json<W: Write>(
+    mut w: W,
+    name: &str,
+    scorer: &Scorer<'_>,
+    side: Side,
+    recs: &[Recommendation],
+    explain: bool,
+) -> Result<()> {
+    let term = scorer.term();
+    let items: Vec<JsonRecommendation<'_>> = recs
+        .iter()
+        .map(|r| {
+            let (subject, title) = match side {
+                Side::Projects => (term.projects[r.subject].id.as_str(), term.projects[r.subject].title.as_str()),
+                Side::Partners => (term.partners[r.subject].id.as_str(), term.partners[r.subject].name.as_str()),
+            };
+            let picks = r
+                .picks
+                .iter()
+                .enumerate()
+                .map(|(i, pick)| {
+                    let (p, q) = match side {
+                        Side::Projects => (r.subject, pick.index),
+                        Side::Partners => (pick.index, r.subject),
+                    };
+                    let (id, name) = match side {
+                        Side::Projects => (term.partners[q].id.as_str(), term.partners[q].name.as_str()),
+                        Side::Partners => (term.projects[p].id.as_str(), term.projects[p].title.as_str()),
+                    };
+                    JsonPick {
+                        rank: i + 1,
+                        id,
+                        name,
+                        score: pick.score.mutual,
+                        fit: pick.score.fit,
+                        appeal: pick.score.appeal,
+                        dimensions: Dimension::ALL
+                            .iter()
+                            .map(|d| (d.as_str(), pick.score.dimensions[d.index()]))
+                            .collect(),
+                        explanation: explain.then(|| scorer.explain(p, q)),
+                    }
+                })
+                .collect();
+            JsonRecommendation {
+                subject,
+                title,
+                considered: r.considered,
+                feasible: r.feasible,
+                excluded_by: r.excluded_by.iter().map(|(e, n)| (e.as_str(), *n)).collect(),
+                picks,
+            }
+        })
+        .collect();
+    let doc = serde_json::json!({ "for": side, "recommendations": items });
+    serde_json::to_writer_pretty(&mut w, &doc).map_err(|e| io(name)(e.into()))?;
+    writeln!(w).map_err(io(name))
+}
+
+/// Writes pair scores as CSV: `project,partner,feasible,score,fit,appeal`, one column per
+/// dimension, then `excluded_by` (`;`-separated reasons). Pairs are given as index pairs.
+pub fn write_pairs_csv<W: Write>(w: W, name: &str, scorer: &Scorer<'_>, pairs: &[(usize, usize)]) -> Result<()> {
+    let term = scorer.term();
+    let mut out = csv::Writer::from_writer(w);
+    let mut header: Vec<&str> = vec!["project", "partner", "feasible", "score", "fit", "appeal"];
+    header.extend(Dimension::ALL.iter().map(|d| d.as_str()));
+    header.push("excluded_by");
+    out.write_record(&header).map_err(|e| csv_err(name, e))?;
+    for &(p, q) in pairs {
+        let s = scorer.score(p, q);
+        let mut row = vec![
+            term.projects[p].id.clone(),
+            term.partners[q].id.clone(),
+            s.feasible().to_string(),
+            fmt_score(s.mutual),
+            fmt_score(s.fit),
+            fmt_score(s.appeal),
+        ];
+        row.extend(s.dimensions.iter().map(|v| fmt_score(*v)));
+        row.push(s.excluded.names());
+        out.write_record(&row).map_err(|e| csv_err(name, e))?;
+    }
+    out.flush().map_err(io(name))
+}
+
+/// Writes pair scores as a JSON array of explanations.
+pub fn write_pairs_json<W: Write>(mut w: W, name: &str, scorer: &Scorer<'_>, pairs: &[(usize, usize)]) -> Result<()> {
+    let items: Vec<Explanation> = pairs.iter().map(|&(p, q)| scorer.explain(p, q)).collect();
+    serde_json::to_writer_pretty(&mut w, &items).map_err(|e| io(name)(e.into()))?;
+    writeln!(w).map_err(io(name))
+}
+
+fn join<T: ToString>(items: &[T]) -> String {
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(";")
+}
+
+fn location_fields(l: &crate::model::Location) -> [String; 4] {
+    if l.place.starts_with("near ") || !l.place.contains(", ") {
+        [String::new(), format!("{:.5}", l.lat), format!("{:.5}", l.lon), l.timezone.name().to_owned()]
+    } else {
+        [l.place.clone(), String::new(), String::new(), l.timezone.name().to_owned()]
+    }
+}
+
+fn number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 { format!("{x:.0}") } else { x.to_string() }
+}
+
+/// Writes projects in the documented input format (the columns of
+/// [`crate::input::PROJECT_COLUMNS`]), so that what is written reads back the same.
+pub fn write_projects_csv<W: Write>(w: W, name: &str, projects: &[crate::Project]) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(crate::input::PROJECT_COLUMNS).map_err(|e| csv_err(name, e))?;
+    for p in projects {
+        let skills: Vec<String> = p
+            .skills
+            .iter()
+            .map(|s| if s.weight == 1.0 { s.tag.clone() } else { format!("{}:{}", s.tag, number(s.weight)) })
+            .collect();
+        let [city, lat, lon, tz] = location_fields(&p.location);
+        let must: Vec<&str> = p.must.iter().map(Dimension::as_str).collect();
+        let row = [
+            p.id.clone(),
+            p.institution.clone(),
+            p.title.clone(),
+            join(&p.industries),
+            skills.join(";"),
+            p.framework.to_string(),
+            p.weeks.to_string(),
+            p.start.to_string(),
+            number(p.mentor_hours),
+            p.team_size.to_string(),
+            city,
+            lat,
+            lon,
+            tz,
+            p.remote.to_string(),
+            number(p.max_km),
+            p.size.to_string(),
+            p.ip.to_string(),
+            must.join(";"),
+        ];
+        out.write_record(&row).map_err(|e| csv_err(name, e))?;
+    }
+    out.flush().map_err(io(name))
+}
+
+/// Writes partners in the documented input format (the columns of
+/// [`crate::input::PARTNER_COLUMNS`]), so that what is written reads back the same.
+pub fn write_partners_csv<W: Write>(w: W, name: &str, partners: &[crate::Partner]) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(crate::input::PARTNER_COLUMNS).map_err(|e| csv_err(name, e))?;
+    for q in partners {
+        let [city, lat, lon, tz] = location_fields(&q.location);
+        let frameworks: Vec<String> =
+            q.frameworks.iter().map(|f| format!("{}:{}-{}", f.framework, f.min_weeks, f.max_weeks)).collect();
+        let row = [
+            q.id.clone(),
+            q.name.clone(),
+            join(&q.industries),
+            q.skills.join(";"),
+            q.employees.to_string(),
+            city,
+            lat,
+            lon,
+            tz,
+            q.remote.to_string(),
+            q.capacity.to_string(),
+            number(q.mentor_hours),
+            q.contacts.to_string(),
+            frameworks.join(";"),
+            join(&q.ip),
+            q.available_from.map(|d| d.to_string()).unwrap_or_default(),
+            q.available_to.map(|d| d.to_string()).unwrap_or_default(),
+            q.status.as_str().to_owned(),
+        ];
+        out.write_record(&row).map_err(|e| csv_err(name, e))?;
+    }
+    out.flush().map_err(io(name))
+}
