@@ -1,0 +1,2 @@
+//! Criterion benchmarks of Pounce's kernels live in `benches/` of this package:
+//! `cargo bench -p pounce-benches`.

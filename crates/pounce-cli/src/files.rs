@@ -1,0 +1,104 @@
+//! Reading inputs and writing outputs: the only place the CLI touches the file system.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use pounce::input::{Kind, Reference, read_records};
+use pounce::{Error, Problems, Term, Weights};
+
+use crate::BadInput;
+use crate::cli::TermArgs;
+
+/// Opens a file for reading, with a bad-input error naming it when it cannot be opened.
+pub fn open(path: &Path) -> Result<BufReader<File>> {
+    File::open(path).map(BufReader::new).map_err(|e| BadInput(format!("{}: cannot open: {e}", path.display())).into())
+}
+
+/// Reads the weights, or the defaults.
+pub fn weights(path: Option<&Path>) -> Result<Weights> {
+    let Some(path) = path else { return Ok(Weights::default()) };
+    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+    Ok(Weights::from_toml(&text, &path.display().to_string())?)
+}
+
+/// Reads projects, partners and weights, reporting the problems of all three files together.
+pub fn term(args: &TermArgs) -> Result<(Term, Weights)> {
+    let reference = Reference::bundled();
+    let mut problems = Problems::default();
+    let mut keep = |r: pounce::Result<Term>| -> Result<Term> {
+        match r {
+            Ok(t) => Ok(t),
+            Err(Error::Invalid(p)) => {
+                problems.0.extend(p.0);
+                Ok(Term::default())
+            }
+            Err(e) => Err(e.into()),
+        }
+    };
+    let projects =
+        keep(read_records(open(&args.projects)?, &args.projects.display().to_string(), Kind::Projects, reference))?;
+    let partners =
+        keep(read_records(open(&args.partners)?, &args.partners.display().to_string(), Kind::Partners, reference))?;
+    let weights = match weights(args.weights.as_deref()) {
+        Ok(w) => w,
+        Err(e) => match e.downcast::<Error>() {
+            Ok(Error::Invalid(p)) => {
+                problems.0.extend(p.0);
+                Weights::default()
+            }
+            Ok(other) => return Err(other.into()),
+            Err(e) => return Err(e),
+        },
+    };
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems).into());
+    }
+    Ok((Term { projects: projects.projects, partners: partners.partners }, weights))
+}
+
+/// Writes output to `out` atomically (a temporary file in the same directory, renamed into place
+/// once complete), or to standard output when `out` is `None`. On failure nothing is left behind.
+pub fn write_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write, &str) -> pounce::Result<()>) -> Result<()> {
+    match out {
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = BufWriter::new(stdout.lock());
+            match write(&mut w, "standard output") {
+                Err(Error::Io { error, .. }) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => {
+                    r?;
+                    match w.flush() {
+                        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                        r => r.context("writing standard output"),
+                    }
+                }
+            }
+        }
+        Some(path) => {
+            let tmp = temp_path(path);
+            let result = (|| -> Result<()> {
+                let file = File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+                let mut w = BufWriter::new(file);
+                write(&mut w, &path.display().to_string())?;
+                let file = w
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("{}: cannot write", tmp.display()))?;
+                file.sync_all().with_context(|| format!("{}: cannot write", tmp.display()))?;
+                std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot move into place", path.display()))?;
+                Ok(())
+            })();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result
+        }
+    }
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}

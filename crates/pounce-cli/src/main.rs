@@ -1,0 +1,43 @@
+//! `pounce`: match institutions' projects with industry partners from the command line.
+//!
+//! The binary is thin: it parses arguments ([`cli`]), reads files, calls the `pounce` library,
+//! and writes results atomically. Exit codes: 0 success, 1 failure (I/O, internal), 2 bad input
+//! (invalid files, unknown options).
+
+mod cli;
+mod commands;
+mod files;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// An error caused by the user's input: exit code 2.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    if let Some(n) = args.threads {
+        // Only fails when a pool exists already, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(n).build_global();
+    }
+    match commands::run(args.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let bad = e.downcast_ref::<BadInput>().is_some()
+                || e.downcast_ref::<pounce::Error>().is_some_and(pounce::Error::is_bad_input);
+            eprintln!("error: {e:#}");
+            ExitCode::from(if bad { 2 } else { 1 })
+        }
+    }
+}
