@@ -45,6 +45,7 @@ pub(crate) mod bundled;
 pub mod error;
 pub mod geo;
 pub mod input;
+pub mod matching;
 pub mod model;
 pub mod output;
 pub mod recommend;
