@@ -26,6 +26,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Recommend(RecommendArgs),
+    Match(MatchArgs),
+    Rematch(RematchArgs),
     Score(ScoreArgs),
     Validate(ValidateArgs),
     Generate(GenerateArgs),
@@ -175,4 +177,171 @@ pub struct GenerateArgs {
     /// Output directory (created if missing); receives projects.csv and partners.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// Where a market comes from: projects and partners files (scored), or scores or preferences with
+/// capacities (from other tools).
+#[derive(Debug, Args)]
+pub struct MarketArgs {
+    /// Projects file (CSV or JSON); with --partners, pairs are scored and explained.
+    #[arg(long, value_name = "FILE", requires = "partners", conflicts_with_all = ["scores", "preferences"])]
+    pub projects: Option<PathBuf>,
+    /// Partners file (CSV or JSON).
+    #[arg(long, value_name = "FILE", requires = "projects")]
+    pub partners: Option<PathBuf>,
+    /// Weights and rules as TOML (with --projects and --partners).
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// Scores CSV `project,partner,score[,hours]`: only the listed pairs are feasible; `hours` is what
+    /// the pair takes of the partner's mentor-hours budget.
+    #[arg(long, value_name = "FILE", requires = "capacities", conflicts_with = "preferences")]
+    pub scores: Option<PathBuf>,
+    /// Preferences CSV `chooser,chosen,rank[,side]`: rank 1 best, equal ranks tie; `side` (project or
+    /// partner) says which side the chooser is on, needed only when a project and a partner share an id.
+    #[arg(long, value_name = "FILE", requires = "capacities")]
+    pub preferences: Option<PathBuf>,
+    /// Capacities CSV `partner,capacity[,hours]` (with --scores or --preferences); `hours` is the budget.
+    #[arg(long, value_name = "FILE")]
+    pub capacities: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProposerArg {
+    /// Projects propose: the project-optimal stable matching.
+    Projects,
+    /// Partners propose: the partner-optimal stable matching.
+    Partners,
+}
+
+/// The strategy and its options.
+#[derive(Debug, Args)]
+pub struct StrategyArgs {
+    /// greedy, rank-sum, optimal, stable or rank-maximal (default: optimal, or the config file's).
+    #[arg(long, value_name = "NAME")]
+    pub strategy: Option<String>,
+    /// optimal: match as many projects as possible, then maximise the score among those.
+    #[arg(long)]
+    pub max_matches: bool,
+    /// optimal: treat scores as costs and minimise (implies --max-matches).
+    #[arg(long)]
+    pub minimize: bool,
+    /// stable: who proposes.
+    #[arg(long, value_enum)]
+    pub proposer: Option<ProposerArg>,
+    /// TOML configuration: strategy, options, backups and [constraints] (flags override it).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Coordinator constraints.
+#[derive(Debug, Args)]
+pub struct ConstraintArgs {
+    /// CSV `project,partner` of pairs agreed in advance.
+    #[arg(long, value_name = "FILE")]
+    pub lock: Option<PathBuf>,
+    /// CSV `project,partner` of pairs that must not be made.
+    #[arg(long, value_name = "FILE")]
+    pub forbid: Option<PathBuf>,
+    /// No pair scoring below this is made.
+    #[arg(long, value_name = "SCORE")]
+    pub min_score: Option<f64>,
+    /// At most N projects of one institution with one partner.
+    #[arg(long, value_name = "N")]
+    pub max_per_institution: Option<u32>,
+    /// At most this share (0-1] of the term's projects with partners of one industry sector.
+    #[arg(long, value_name = "SHARE")]
+    pub max_sector_share: Option<f64>,
+    /// Every active partner gets at least one project where feasible (optimal only).
+    #[arg(long)]
+    pub retention: bool,
+    /// Every institution gets at least N matches (optimal only).
+    #[arg(long, value_name = "N")]
+    pub institution_min: Option<u32>,
+    /// A partner's projects' mentor hours stay within the hours it offers.
+    #[arg(long)]
+    pub budgets: bool,
+}
+
+/// Match a whole term: which partner takes which project, every partner within its capacity.
+///
+/// Strategies, each exact to its name:
+///   greedy        pairs in descending score while capacity remains
+///   rank-sum      pairs in ascending sum of both sides' ranks
+///   optimal       maximum total score (exact; --max-matches, --minimize)
+///   stable        stable matching, zero blocking pairs (--proposer projects|partners)
+///   rank-maximal  most first choices, then second choices, ...
+///
+/// Which strategy honours which constraint:
+///   constraint                      greedy rank-sum optimal stable rank-maximal
+///   --lock --forbid --min-score     yes    yes      yes     yes    yes
+///   --max-per-institution           yes    yes      yes     no     no
+///   --max-sector-share              yes    yes      yes     no     no
+///   --budgets                       yes    yes      yes     no     no
+///   --retention --institution-min   no     no       yes     no     no
+/// A strategy asked for a constraint it cannot honour refuses (exit code 2).
+///
+/// Output: one row per project, `project,partner,score,project_rank,partner_rank,reason,backups`;
+/// an unmatched project's reason says why. The summary goes to standard error (and into JSON).
+///
+/// Examples:
+///
+///   pounce match --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --strategy stable --backups 2
+///
+///   pounce match --scores scores.csv --capacities capacities.csv --strategy optimal --max-matches --budgets
+///
+///   pounce match --preferences prefs.csv --capacities capacities.csv --strategy rank-maximal --format json
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    #[command(flatten)]
+    pub market: MarketArgs,
+    #[command(flatten)]
+    pub strategy: StrategyArgs,
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+    /// For each project, list the next K best partners that still have room.
+    #[arg(long, value_name = "K")]
+    pub backups: Option<usize>,
+    /// Output format (JSON adds each pair's explanation and the summary).
+    #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+    pub format: DataFormat,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Repair an assignment after drop-outs: keeps every unaffected pair (unless --allow-moves) and
+/// places the projects that lost their partner into the capacity left. Reports what changed.
+///
+/// Example:
+///
+///   pounce rematch --projects p.csv --partners q.csv --previous term.csv --drop-partner P-CASE-01 --out term2.csv
+#[derive(Debug, Args)]
+pub struct RematchArgs {
+    #[command(flatten)]
+    pub market: MarketArgs,
+    #[command(flatten)]
+    pub strategy: StrategyArgs,
+    #[command(flatten)]
+    pub constraints: ConstraintArgs,
+    /// The assignment to repair: a CSV with `project` and `partner` columns (as `pounce match` writes).
+    #[arg(long, value_name = "FILE")]
+    pub previous: PathBuf,
+    /// Partners that dropped out.
+    #[arg(long = "drop-partner", value_name = "ID", num_args = 1..)]
+    pub drop_partners: Vec<String>,
+    /// Projects that dropped out.
+    #[arg(long = "drop-project", value_name = "ID", num_args = 1..)]
+    pub drop_projects: Vec<String>,
+    /// Let the strategy move projects whose partner stayed, if that improves the result.
+    #[arg(long)]
+    pub allow_moves: bool,
+    /// For each project, list the next K best partners that still have room.
+    #[arg(long, value_name = "K")]
+    pub backups: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+    pub format: DataFormat,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

@@ -16,46 +16,33 @@ pub fn open(path: &Path) -> Result<BufReader<File>> {
     File::open(path).map(BufReader::new).map_err(|e| BadInput(format!("{}: cannot open: {e}", path.display())).into())
 }
 
-/// Reads the weights, or the defaults.
-pub fn weights(path: Option<&Path>) -> Result<Weights> {
-    let Some(path) = path else { return Ok(Weights::default()) };
-    let text = std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
-    Ok(Weights::from_toml(&text, &path.display().to_string())?)
-}
-
 /// Reads projects, partners and weights, reporting the problems of all three files together.
 pub fn term(args: &TermArgs) -> Result<(Term, Weights)> {
+    term_from(&args.projects, &args.partners, args.weights.as_deref())
+}
+
+/// Reads projects, partners and weights from paths, reporting the problems of all files together.
+pub fn term_from(projects_path: &Path, partners_path: &Path, weights_path: Option<&Path>) -> Result<(Term, Weights)> {
     let reference = Reference::bundled();
-    let mut problems = Problems::default();
-    let mut keep = |r: pounce::Result<Term>| -> Result<Term> {
-        match r {
-            Ok(t) => Ok(t),
-            Err(Error::Invalid(p)) => {
-                problems.0.extend(p.0);
-                Ok(Term::default())
-            }
-            Err(e) => Err(e.into()),
+    let mut g = Gather::default();
+    let projects =
+        g.keep(read_records(open(projects_path)?, &projects_path.display().to_string(), Kind::Projects, reference))?;
+    let partners =
+        g.keep(read_records(open(partners_path)?, &partners_path.display().to_string(), Kind::Partners, reference))?;
+    let weights = match weights_path {
+        None => Some(Weights::default()),
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+            g.keep(Weights::from_toml(&text, &path.display().to_string()))?
         }
     };
-    let projects =
-        keep(read_records(open(&args.projects)?, &args.projects.display().to_string(), Kind::Projects, reference))?;
-    let partners =
-        keep(read_records(open(&args.partners)?, &args.partners.display().to_string(), Kind::Partners, reference))?;
-    let weights = match weights(args.weights.as_deref()) {
-        Ok(w) => w,
-        Err(e) => match e.downcast::<Error>() {
-            Ok(Error::Invalid(p)) => {
-                problems.0.extend(p.0);
-                Weights::default()
-            }
-            Ok(other) => return Err(other.into()),
-            Err(e) => return Err(e),
-        },
+    g.finish()?;
+    let term = Term {
+        projects: projects.map(|t| t.projects).unwrap_or_default(),
+        partners: partners.map(|t| t.partners).unwrap_or_default(),
     };
-    if !problems.is_empty() {
-        return Err(Error::Invalid(problems).into());
-    }
-    Ok((Term { projects: projects.projects, partners: partners.partners }, weights))
+    Ok((term, weights.unwrap_or_default()))
 }
 
 /// Writes output to `out` atomically (a temporary file in the same directory, renamed into place
@@ -101,4 +88,27 @@ pub fn write_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write, &str)
 fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Collects the problems of several inputs so that all are reported together.
+#[derive(Default)]
+pub struct Gather(pub Problems);
+
+impl Gather {
+    /// Keeps a value, or records its problems and returns `None`; other errors pass through.
+    pub fn keep<T>(&mut self, r: pounce::Result<T>) -> Result<Option<T>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(Error::Invalid(p)) => {
+                self.0.0.extend(p.0);
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Fails with every problem gathered, if any.
+    pub fn finish(self) -> Result<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0).into()) }
+    }
 }

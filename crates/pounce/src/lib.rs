@@ -46,6 +46,7 @@ pub mod error;
 pub mod geo;
 pub mod input;
 pub mod matching;
+pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod recommend;

@@ -277,3 +277,87 @@ pub fn write_partners_csv<W: Write>(w: W, name: &str, partners: &[crate::Partner
     }
     out.flush().map_err(io(name))
 }
+
+/// Writes a matching as CSV, one row per project: `project,partner,score,project_rank,partner_rank,
+/// reason,backups` (partner empty when unmatched; `reason` says why; `backups` lists alternatives
+/// with room left, `;`-separated).
+pub fn write_match_csv<W: Write>(
+    w: W,
+    name: &str,
+    market: &crate::matching::Market,
+    report: &crate::matching::report::Report,
+) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["project", "partner", "score", "project_rank", "partner_rank", "reason", "backups"])
+        .map_err(|e| csv_err(name, e))?;
+    for row in &report.rows {
+        let backups: Vec<&str> = row.backups.iter().map(|&q| market.partners[q].id.as_str()).collect();
+        let (partner, score, pr, qr) = match row.edge {
+            Some(e) => {
+                let edge = &market.edges()[e];
+                (
+                    market.partners[edge.partner].id.as_str(),
+                    fmt_score(edge.score),
+                    edge.project_rank.to_string(),
+                    edge.partner_rank.to_string(),
+                )
+            }
+            None => ("", String::new(), String::new(), String::new()),
+        };
+        out.write_record([
+            market.projects[row.project].id.as_str(),
+            partner,
+            &score,
+            &pr,
+            &qr,
+            &row.reason,
+            &backups.join(";"),
+        ])
+        .map_err(|e| csv_err(name, e))?;
+    }
+    out.flush().map_err(io(name))
+}
+
+#[derive(Debug, Serialize)]
+struct JsonMatchRow<'a> {
+    project: &'a str,
+    partner: Option<&'a str>,
+    score: Option<f64>,
+    project_rank: Option<u32>,
+    partner_rank: Option<u32>,
+    reason: &'a str,
+    backups: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    explanation: Option<Explanation>,
+}
+
+/// Writes a matching as JSON: `{"strategy", "summary", "assignments": [...]}`; with a scorer (when the
+/// market came from projects and partners files), every matched pair carries its full explanation.
+pub fn write_match_json<W: Write>(
+    mut w: W,
+    name: &str,
+    market: &crate::matching::Market,
+    report: &crate::matching::report::Report,
+    scorer: Option<&Scorer<'_>>,
+) -> Result<()> {
+    let rows: Vec<JsonMatchRow<'_>> = report
+        .rows
+        .iter()
+        .map(|row| {
+            let edge = row.edge.map(|e| market.edges()[e]);
+            JsonMatchRow {
+                project: &market.projects[row.project].id,
+                partner: edge.map(|e| market.partners[e.partner].id.as_str()),
+                score: edge.map(|e| e.score),
+                project_rank: edge.map(|e| e.project_rank),
+                partner_rank: edge.map(|e| e.partner_rank),
+                reason: &row.reason,
+                backups: row.backups.iter().map(|&q| market.partners[q].id.as_str()).collect(),
+                explanation: scorer.zip(edge).map(|(s, e)| s.explain(e.project, e.partner)),
+            }
+        })
+        .collect();
+    let doc = serde_json::json!({ "strategy": report.strategy, "summary": report.summary, "assignments": rows });
+    serde_json::to_writer_pretty(&mut w, &doc).map_err(|e| io(name)(e.into()))?;
+    writeln!(w).map_err(io(name))
+}

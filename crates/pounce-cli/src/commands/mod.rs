@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod generate;
+mod matching;
 mod recommend;
 mod score;
 mod table;
@@ -14,6 +15,8 @@ use crate::cli::Command;
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::Recommend(a) => recommend::run(&a),
+        Command::Match(a) => matching::run_match(&a),
+        Command::Rematch(a) => matching::run_rematch(&a),
         Command::Score(a) => score::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Generate(a) => generate::run(&a),

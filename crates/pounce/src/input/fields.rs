@@ -48,17 +48,27 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(source: &'a str, rec: &'a Record, problems: &'a mut Problems) -> Self {
+    pub(crate) fn new(source: &'a str, rec: &'a Record, problems: &'a mut Problems) -> Self {
         Fields { source, rec, problems, failed: false }
     }
 
-    fn problem(&mut self, field: &str, reason: impl Into<String>) {
+    /// Whether any problem was recorded for this record.
+    pub(crate) fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// The record's place (line or JSON path).
+    pub(crate) fn place(&self) -> &crate::error::Place {
+        &self.rec.place
+    }
+
+    pub(crate) fn problem(&mut self, field: &str, reason: impl Into<String>) {
         self.failed = true;
         self.problems.push(Problem::new(self.source, self.rec.place.clone(), Some(field), reason));
     }
 
     /// The text of a single-valued field; `None` when absent or empty.
-    fn text(&mut self, field: &str) -> Option<&'a str> {
+    pub(crate) fn text(&mut self, field: &str) -> Option<&'a str> {
         match self.rec.fields.get(field) {
             None => None,
             Some(Value::Text(s)) => Some(s.as_str()),
@@ -69,7 +79,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn required(&mut self, field: &str) -> Option<&'a str> {
+    pub(crate) fn required(&mut self, field: &str) -> Option<&'a str> {
         let t = self.text(field);
         if t.is_none() {
             self.problem(field, "a value is required");
@@ -110,7 +120,7 @@ impl<'a> Fields<'a> {
         out
     }
 
-    fn whole(&mut self, field: &str, default: u32, min: u32, max: u32) -> u32 {
+    pub(crate) fn whole(&mut self, field: &str, default: u32, min: u32, max: u32) -> u32 {
         let Some(s) = self.text(field) else { return default };
         match s.parse::<u64>() {
             Ok(v) if (u64::from(min)..=u64::from(max)).contains(&v) => v as u32,
@@ -130,7 +140,7 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn number(&mut self, field: &str, default: f64, min: f64, max: f64) -> f64 {
+    pub(crate) fn number(&mut self, field: &str, default: f64, min: f64, max: f64) -> f64 {
         let Some(s) = self.text(field) else { return default };
         match s.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= min && v <= max => v,

@@ -10,6 +10,7 @@
 mod csv_records;
 mod fields;
 mod json_records;
+mod market_files;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -20,6 +21,10 @@ use crate::taxonomy::cities::Gazetteer;
 use crate::taxonomy::naics::Naics;
 
 pub use fields::{parse_bool, parse_date};
+pub use market_files::{
+    CapacityRow, PreferenceRow, ScoreRow, assignment_from_rows, market_from_preferences, market_from_scores,
+    read_assignment_csv, read_capacities_csv, read_preferences_csv, read_scores_csv,
+};
 
 /// The columns of a projects file, in the documented order.
 pub const PROJECT_COLUMNS: &[&str] = &[

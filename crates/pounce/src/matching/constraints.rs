@@ -85,20 +85,22 @@ impl Constraints {
     /// limits out of range.
     pub fn resolve(&self, market: &Market) -> Result<Resolved> {
         let mut problems = Problems::default();
-        let mut problem = |field: &str, reason: String| problems.push(Problem::new("constraints", Place::File, Some(field), reason));
+        let mut problem =
+            |field: &str, reason: String| problems.push(Problem::new("constraints", Place::File, Some(field), reason));
         let pids: HashMap<&str, usize> = market.projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let qids: HashMap<&str, usize> = market.partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-        let pair = |field: &str, (p, q): &(String, String), problem: &mut dyn FnMut(&str, String)| -> Option<(usize, usize)> {
-            let pi = pids.get(p.as_str()).copied();
-            let qi = qids.get(q.as_str()).copied();
-            if pi.is_none() {
-                problem(field, format!("unknown project \"{p}\""));
-            }
-            if qi.is_none() {
-                problem(field, format!("unknown partner \"{q}\""));
-            }
-            pi.zip(qi)
-        };
+        let pair =
+            |field: &str, (p, q): &(String, String), problem: &mut dyn FnMut(&str, String)| -> Option<(usize, usize)> {
+                let pi = pids.get(p.as_str()).copied();
+                let qi = qids.get(q.as_str()).copied();
+                if pi.is_none() {
+                    problem(field, format!("unknown project \"{p}\""));
+                }
+                if qi.is_none() {
+                    problem(field, format!("unknown partner \"{q}\""));
+                }
+                pi.zip(qi)
+            };
         let mut locked: Vec<Option<usize>> = vec![None; market.projects.len()];
         let mut forbidden = HashSet::new();
         for f in &self.forbidden {
@@ -113,8 +115,15 @@ impl Constraints {
         for l in &self.locked {
             let Some((p, q)) = pair("locked", l, &mut problem) else { continue };
             let Some(e) = market.edge_index(p, q) else {
-                let why = market.no_edge_reasons.get(p).cloned().flatten().unwrap_or_else(|| "not a feasible pair".into());
-                problem("locked", format!("{}–{} is not a feasible pair ({why}); drop the lock or the `must` that excludes it", l.0, l.1));
+                let why =
+                    market.no_edge_reasons.get(p).cloned().flatten().unwrap_or_else(|| "not a feasible pair".into());
+                problem(
+                    "locked",
+                    format!(
+                        "{}–{} is not a feasible pair ({why}); drop the lock or the `must` that excludes it",
+                        l.0, l.1
+                    ),
+                );
                 continue;
             };
             if forbidden.contains(&e) {
@@ -128,7 +137,10 @@ impl Constraints {
             }
             if let Some(m) = self.min_score {
                 if market.edges()[e].score < m {
-                    problem("locked", format!("{}–{} scores {:.4}, below min_score {m}", l.0, l.1, market.edges()[e].score));
+                    problem(
+                        "locked",
+                        format!("{}–{} scores {:.4}, below min_score {m}", l.0, l.1, market.edges()[e].score),
+                    );
                 }
             }
             locked[p] = Some(e);
@@ -137,12 +149,24 @@ impl Constraints {
         }
         for (q, partner) in market.partners.iter().enumerate() {
             if load[q] > partner.capacity {
-                problem("locked", format!("{} projects are locked to {}, whose capacity is {}", load[q], partner.id, partner.capacity));
+                problem(
+                    "locked",
+                    format!(
+                        "{} projects are locked to {}, whose capacity is {}",
+                        load[q], partner.id, partner.capacity
+                    ),
+                );
             }
             if self.budgets {
                 if let Some(b) = partner.budget {
                     if hours[q] > b + 1e-9 {
-                        problem("locked", format!("locked projects need {} mentor hours of {}, whose budget is {b}", hours[q], partner.id));
+                        problem(
+                            "locked",
+                            format!(
+                                "locked projects need {} mentor hours of {}, whose budget is {b}",
+                                hours[q], partner.id
+                            ),
+                        );
                     }
                 }
             }
@@ -224,7 +248,8 @@ impl Resolved {
             .filter(|&e| self.allows(market, e) && self.locked[market.edges()[e].project].is_none())
             .map(|e| market.edges()[e])
             .collect();
-        let mut reduced = Market::new(market.projects.clone(), partners, edges).expect("a sub-market of a valid market is valid");
+        let mut reduced =
+            Market::new(market.projects.clone(), partners, edges).expect("a sub-market of a valid market is valid");
         reduced.no_edge_reasons = market.no_edge_reasons.clone();
         reduced
     }
@@ -266,7 +291,10 @@ impl Resolved {
                 continue;
             }
             if !self.allows(market, e) {
-                out.push(format!("pair {}–{} is forbidden or below the minimum score", market.projects[p].id, market.partners[edge.partner].id));
+                out.push(format!(
+                    "pair {}–{} is forbidden or below the minimum score",
+                    market.projects[p].id, market.partners[edge.partner].id
+                ));
             }
             load[edge.partner] += 1;
             hours[edge.partner] += edge.hours;

@@ -14,6 +14,9 @@ use crate::error::{Error, Result};
 use crate::model::PartnerStatus;
 use crate::score::{Exclusion, Scorer};
 
+/// A scored pair with both sides' preference keys: `(project, partner, score, hours, project_key, partner_key)`.
+pub type KeyedPair = (usize, usize, f64, f64, f64, f64);
+
 /// A project as the matching sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MarketProject {
@@ -108,7 +111,10 @@ impl Market {
     pub fn new(projects: Vec<MarketProject>, partners: Vec<MarketPartner>, mut edges: Vec<Edge>) -> Result<Market> {
         for e in &edges {
             if e.project >= projects.len() || e.partner >= partners.len() {
-                return Err(Error::Unsupported(format!("edge ({}, {}) names an unknown project or partner", e.project, e.partner)));
+                return Err(Error::Unsupported(format!(
+                    "edge ({}, {}) names an unknown project or partner",
+                    e.project, e.partner
+                )));
             }
             if !e.score.is_finite() || !e.hours.is_finite() || e.hours < 0.0 {
                 return Err(Error::Unsupported(format!(
@@ -120,7 +126,10 @@ impl Market {
         let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
         let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
         edges.sort_by(|a, b| {
-            a.project.cmp(&b.project).then(a.project_rank.cmp(&b.project_rank)).then(partner_order[a.partner].cmp(&partner_order[b.partner]))
+            a.project
+                .cmp(&b.project)
+                .then(a.project_rank.cmp(&b.project_rank))
+                .then(partner_order[a.partner].cmp(&partner_order[b.partner]))
         });
         for w in edges.windows(2) {
             if w[0].project == w[1].project && w[0].partner == w[1].partner {
@@ -142,7 +151,10 @@ impl Market {
             let mut qs: Vec<usize> = edges[project_start[p]..project_start[p + 1]].iter().map(|e| e.partner).collect();
             qs.sort_unstable();
             if let Some(w) = qs.windows(2).find(|w| w[0] == w[1]) {
-                return Err(Error::Unsupported(format!("pair {}–{} is listed twice", projects[p].id, partners[w[0]].id)));
+                return Err(Error::Unsupported(format!(
+                    "pair {}–{} is listed twice",
+                    projects[p].id, partners[w[0]].id
+                )));
             }
         }
         let mut partner_edges = vec![Vec::new(); partners.len()];
@@ -151,7 +163,10 @@ impl Market {
         }
         for list in &mut partner_edges {
             list.sort_by(|&a, &b| {
-                edges[a].partner_rank.cmp(&edges[b].partner_rank).then(project_order[edges[a].project].cmp(&project_order[edges[b].project]))
+                edges[a]
+                    .partner_rank
+                    .cmp(&edges[b].partner_rank)
+                    .then(project_order[edges[a].project].cmp(&project_order[edges[b].project]))
             });
         }
         let n = projects.len();
@@ -182,7 +197,7 @@ impl Market {
     pub fn from_keyed(
         projects: Vec<MarketProject>,
         partners: Vec<MarketPartner>,
-        pairs: Vec<(usize, usize, f64, f64, f64, f64)>,
+        pairs: Vec<KeyedPair>,
     ) -> Result<Market> {
         let mut by_project: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
         let mut by_partner: Vec<Vec<usize>> = vec![Vec::new(); partners.len()];
@@ -216,7 +231,14 @@ impl Market {
         let edges = pairs
             .iter()
             .enumerate()
-            .map(|(i, t)| Edge { project: t.0, partner: t.1, score: t.2, hours: t.3, project_rank: prank[i], partner_rank: qrank[i] })
+            .map(|(i, t)| Edge {
+                project: t.0,
+                partner: t.1,
+                score: t.2,
+                hours: t.3,
+                project_rank: prank[i],
+                partner_rank: qrank[i],
+            })
             .collect();
         Market::new(projects, partners, edges)
     }
@@ -271,7 +293,7 @@ impl Market {
     /// without a feasible partner carry the reasons in [`Market::no_edge_reasons`].
     pub fn from_scorer(scorer: &Scorer<'_>) -> Market {
         let term = scorer.term();
-        let rows: Vec<(Vec<(usize, usize, f64, f64, f64, f64)>, Option<String>)> = (0..term.projects.len())
+        let rows: Vec<(Vec<KeyedPair>, Option<String>)> = (0..term.projects.len())
             .into_par_iter()
             .map(|p| {
                 let mut pairs = Vec::new();
@@ -287,7 +309,8 @@ impl Market {
                     }
                 }
                 let reason = pairs.is_empty().then(|| {
-                    let mut why: Vec<(Exclusion, usize)> = Exclusion::all().zip(excluded).filter(|(_, n)| *n > 0).collect();
+                    let mut why: Vec<(Exclusion, usize)> =
+                        Exclusion::all().zip(excluded).filter(|(_, n)| *n > 0).collect();
                     why.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
                     if why.is_empty() {
                         "no partners to consider".to_owned()
@@ -299,7 +322,11 @@ impl Market {
                 (pairs, reason)
             })
             .collect();
-        let projects = term.projects.iter().map(|p| MarketProject { id: p.id.clone(), institution: p.institution.clone() }).collect();
+        let projects = term
+            .projects
+            .iter()
+            .map(|p| MarketProject { id: p.id.clone(), institution: p.institution.clone() })
+            .collect();
         let partners = term
             .partners
             .iter()
@@ -384,8 +411,13 @@ mod tests {
             .map(|i| MarketPartner { id: format!("Q{i}"), capacity: 1, budget: None, active: true, sector: None })
             .collect();
         // P0 lists Q0, Q1; P1 lists Q0. Q0 lists only P1; Q1 gives no list.
-        let m = Market::from_preferences(projects, partners, &[vec![(0, 1), (1, 2)], vec![(0, 1)]], &[vec![(1, 1)], vec![]])
-            .unwrap();
+        let m = Market::from_preferences(
+            projects,
+            partners,
+            &[vec![(0, 1), (1, 2)], vec![(0, 1)]],
+            &[vec![(1, 1)], vec![]],
+        )
+        .unwrap();
         let pairs: Vec<(usize, usize)> = m.edges().iter().map(|e| (e.project, e.partner)).collect();
         assert_eq!(pairs, vec![(0, 1), (1, 0)]);
     }

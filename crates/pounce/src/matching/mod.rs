@@ -14,12 +14,15 @@
 //! Researchers add their own strategy by implementing [`Strategy`]; [`run`] checks the constraints,
 //! solves, and verifies the result.
 
+pub mod config;
 pub mod constraints;
 pub mod greedy;
 pub mod market;
 pub mod mip;
 pub mod optimal;
 pub mod rank_maximal;
+pub mod rematch;
+pub mod report;
 pub mod stable;
 
 use std::fmt;
@@ -27,6 +30,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
+pub use config::MatchConfig;
 pub use constraints::{Constraints, Resolved, Uses};
 pub use market::{Edge, Market, MarketPartner, MarketProject};
 
@@ -112,7 +116,7 @@ pub trait Strategy: Sync {
 }
 
 /// Who proposes in deferred acceptance.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Proposer {
     /// Projects propose: the project-optimal stable matching.
@@ -218,7 +222,8 @@ impl Strategy for Builtin {
     }
 
     fn check(&self, uses: Uses) -> std::result::Result<(), String> {
-        let packing = Uses { pair_rules: true, institution_cap: true, sector_share: true, budgets: true, ..Uses::default() };
+        let packing =
+            Uses { pair_rules: true, institution_cap: true, sector_share: true, budgets: true, ..Uses::default() };
         let all = Uses { retention: true, institution_min: true, ..packing };
         let pairs_only = Uses { pair_rules: true, ..Uses::default() };
         match self {
@@ -261,3 +266,6 @@ pub fn run(strategy: &dyn Strategy, market: &Market, constraints: &Constraints) 
     }
     Ok(a)
 }
+
+#[cfg(test)]
+mod tests;

@@ -120,7 +120,13 @@ pub(crate) fn min_cost_assignment(market: &Market, options: OptimalOptions) -> A
         dist[start] = Cost::ZERO;
         touched.push(start);
         heap.push(Entry(Cost::ZERO, start));
-        let relax = |v: usize, d: Cost, p: Pred, dist: &mut Vec<Cost>, pred: &mut Vec<Pred>, touched: &mut Vec<usize>, heap: &mut BinaryHeap<Entry>| {
+        let relax = |v: usize,
+                     d: Cost,
+                     p: Pred,
+                     dist: &mut Vec<Cost>,
+                     pred: &mut Vec<Pred>,
+                     touched: &mut Vec<usize>,
+                     heap: &mut BinaryHeap<Entry>| {
             if d.lt(&dist[v]) {
                 if dist[v].unmatched == i64::MAX {
                     touched.push(v);
@@ -206,8 +212,11 @@ pub(crate) fn min_cost_assignment(market: &Market, options: OptimalOptions) -> A
 /// The optimal assignment under resolved constraints: the flow algorithm when only locks, forbidden
 /// pairs and a minimum score apply, the MIP otherwise.
 pub fn optimal(market: &Market, c: &Resolved, options: OptimalOptions) -> Result<Assignment> {
-    let needs_mip =
-        c.budgets || c.max_per_institution.is_some() || c.sector_limit.is_some() || c.retention || c.institution_min > 0;
+    let needs_mip = c.budgets
+        || c.max_per_institution.is_some()
+        || c.sector_limit.is_some()
+        || c.retention
+        || c.institution_min > 0;
     if needs_mip {
         return mip::solve(market, c, options);
     }

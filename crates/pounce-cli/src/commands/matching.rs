@@ -1,0 +1,197 @@
+//! `pounce match` and `pounce rematch`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use pounce::input::{
+    assignment_from_rows, market_from_preferences, market_from_scores, read_assignment_csv, read_capacities_csv,
+    read_preferences_csv, read_scores_csv,
+};
+use pounce::matching::rematch::{ChangeKind, rematch};
+use pounce::matching::report::report;
+use pounce::matching::{Builtin, Constraints, Market, MatchConfig, OptimalOptions, Proposer, run};
+use pounce::output::{write_match_csv, write_match_json};
+use pounce::{Scorer, Term, Weights};
+
+use crate::BadInput;
+use crate::cli::{ConstraintArgs, DataFormat, MarketArgs, MatchArgs, ProposerArg, RematchArgs, StrategyArgs};
+use crate::files::{self, Gather};
+
+/// The inputs of a market: a scored term, or a market read from scores or preferences.
+enum Source {
+    Term(Term, Weights),
+    Market(Market),
+}
+
+fn load(a: &MarketArgs) -> Result<Source> {
+    match (&a.projects, &a.partners, &a.scores, &a.preferences, &a.capacities) {
+        (Some(p), Some(q), None, None, _) => {
+            let (term, weights) = files::term_from(p, q, a.weights.as_deref())?;
+            Ok(Source::Term(term, weights))
+        }
+        (None, None, Some(s), None, Some(c)) => {
+            let mut g = Gather::default();
+            let name = s.display().to_string();
+            let scores = g.keep(read_scores_csv(files::open(s)?, &name))?;
+            let caps = g.keep(read_capacities_csv(files::open(c)?, &c.display().to_string()))?;
+            g.finish()?;
+            let (scores, caps) = (scores.unwrap_or_default(), caps.unwrap_or_default());
+            Ok(Source::Market(market_from_scores(&scores, &name, &caps)?))
+        }
+        (None, None, None, Some(s), Some(c)) => {
+            let mut g = Gather::default();
+            let name = s.display().to_string();
+            let prefs = g.keep(read_preferences_csv(files::open(s)?, &name))?;
+            let caps = g.keep(read_capacities_csv(files::open(c)?, &c.display().to_string()))?;
+            g.finish()?;
+            let (prefs, caps) = (prefs.unwrap_or_default(), caps.unwrap_or_default());
+            Ok(Source::Market(market_from_preferences(&prefs, &name, &caps)?))
+        }
+        _ => Err(BadInput(
+            "give --projects and --partners, or --scores with --capacities, or --preferences with --capacities".into(),
+        )
+        .into()),
+    }
+}
+
+fn pairs_file(path: &Path) -> Result<Vec<(String, String)>> {
+    let name = path.display().to_string();
+    let rows = read_assignment_csv(files::open(path)?, &name)?;
+    let mut out = Vec::new();
+    let mut missing = Vec::new();
+    for (p, q, place) in rows {
+        match q {
+            Some(q) => out.push((p, q)),
+            None => missing.push(pounce::Problem::new(&name, place, Some("partner"), "a partner is required")),
+        }
+    }
+    if missing.is_empty() { Ok(out) } else { Err(pounce::Error::Invalid(pounce::Problems(missing)).into()) }
+}
+
+/// The configuration file, with the flags applied on top.
+fn settings(s: &StrategyArgs, c: &ConstraintArgs, backups: Option<usize>) -> Result<(Builtin, Constraints, usize)> {
+    let mut config = match &s.config {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+            MatchConfig::from_toml(&text, &path.display().to_string())?
+        }
+        None => MatchConfig::default(),
+    };
+    if let Some(st) = &s.strategy {
+        config.strategy = Some(st.clone());
+    }
+    config.max_matches |= s.max_matches;
+    config.minimize |= s.minimize;
+    if let Some(p) = s.proposer {
+        config.proposer = Some(match p {
+            ProposerArg::Projects => Proposer::Projects,
+            ProposerArg::Partners => Proposer::Partners,
+        });
+    }
+    let name = config.strategy.clone().unwrap_or_else(|| "optimal".into());
+    let mut strategy: Builtin = name.parse().map_err(BadInput)?;
+    match &mut strategy {
+        Builtin::Optimal(o) => {
+            *o = OptimalOptions { max_matches: config.max_matches || o.max_matches, minimize: config.minimize };
+        }
+        _ if config.max_matches || config.minimize => {
+            return Err(
+                BadInput(format!("--max-matches and --minimize apply to the optimal strategy, not {name}")).into()
+            );
+        }
+        _ => {}
+    }
+    match (&mut strategy, config.proposer) {
+        (Builtin::Stable(p), Some(x)) => *p = x,
+        (Builtin::Stable(_), None) | (_, None) => {}
+        (_, Some(_)) => return Err(BadInput(format!("--proposer applies to the stable strategy, not {name}")).into()),
+    }
+    let k = &mut config.constraints;
+    if let Some(f) = &c.lock {
+        k.locked.extend(pairs_file(f)?);
+    }
+    if let Some(f) = &c.forbid {
+        k.forbidden.extend(pairs_file(f)?);
+    }
+    k.min_score = c.min_score.or(k.min_score);
+    k.max_per_institution = c.max_per_institution.or(k.max_per_institution);
+    k.max_sector_share = c.max_sector_share.or(k.max_sector_share);
+    k.retention |= c.retention;
+    k.institution_min = c.institution_min.or(k.institution_min);
+    k.budgets |= c.budgets;
+    Ok((strategy, config.constraints, backups.or(config.backups).unwrap_or(0)))
+}
+
+fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Scorer<'_>>) -> Result<T>) -> Result<T> {
+    match source {
+        Source::Term(term, weights) => {
+            let scorer = Scorer::new(term, weights);
+            let market = Market::from_scorer(&scorer);
+            f(&market, Some(&scorer))
+        }
+        Source::Market(m) => f(m, None),
+    }
+}
+
+pub fn run_match(a: &MatchArgs) -> Result<()> {
+    let source = load(&a.market)?;
+    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.backups)?;
+    with_market(&source, |market, scorer| {
+        let assignment = run(&strategy, market, &constraints)?;
+        let resolved = constraints.resolve(market)?;
+        let rep = report(&strategy.to_string(), market, &resolved, &assignment, backups);
+        files::write_output(a.out.as_deref(), |w, name| match a.format {
+            DataFormat::Csv => write_match_csv(w, name, market, &rep),
+            DataFormat::Json => write_match_json(w, name, market, &rep, scorer),
+        })?;
+        eprintln!("{}: {}", rep.strategy, rep.summary.text());
+        Ok(())
+    })
+}
+
+pub fn run_rematch(a: &RematchArgs) -> Result<()> {
+    let source = load(&a.market)?;
+    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.backups)?;
+    with_market(&source, |market, scorer| {
+        let name = a.previous.display().to_string();
+        let rows = read_assignment_csv(files::open(&a.previous)?, &name)?;
+        let previous = assignment_from_rows(market, &rows, &name)?;
+        let mut unknown = Vec::new();
+        let mut ids = |list: &[String], find: &dyn Fn(&str) -> Option<usize>, what: &str| -> Vec<usize> {
+            list.iter()
+                .filter_map(|id| {
+                    let i = find(id);
+                    if i.is_none() {
+                        unknown.push(format!("--drop-{what}: unknown {what} \"{id}\""));
+                    }
+                    i
+                })
+                .collect()
+        };
+        let dq = ids(&a.drop_partners, &|id| market.partner_index(id), "partner");
+        let dp = ids(&a.drop_projects, &|id| market.project_index(id), "project");
+        if !unknown.is_empty() {
+            return Err(BadInput(unknown.join("\n")).into());
+        }
+        let r = rematch(market, &previous, &dq, &dp, a.allow_moves, &strategy, &constraints)?;
+        let resolved = constraints.resolve(&r.market)?;
+        let rep = report(&strategy.to_string(), &r.market, &resolved, &r.assignment, backups);
+        files::write_output(a.out.as_deref(), |w, name| match a.format {
+            DataFormat::Csv => write_match_csv(w, name, &r.market, &rep),
+            DataFormat::Json => write_match_json(w, name, &r.market, &rep, scorer),
+        })?;
+        let pid = |p: usize| market.projects[p].id.as_str();
+        let qid = |q: Option<usize>| q.map_or("(none)", |q| market.partners[q].id.as_str());
+        let mut kept = 0;
+        for c in &r.changes {
+            match c.kind {
+                ChangeKind::Kept => kept += 1,
+                ChangeKind::StillUnmatched => {}
+                kind => eprintln!("{}: {:?}: {} -> {}", pid(c.project), kind, qid(c.before), qid(c.after)),
+            }
+        }
+        eprintln!("{kept} pairs kept; {}: {}", rep.strategy, rep.summary.text());
+        Ok(())
+    })
+}
