@@ -228,7 +228,7 @@ pub struct StrategyArgs {
     /// stable: who proposes.
     #[arg(long, value_enum)]
     pub proposer: Option<ProposerArg>,
-    /// TOML configuration: strategy, options, backups and [constraints] (flags override it).
+    /// TOML configuration: strategy, options, backups and a `[constraints]` table (flags override it).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
