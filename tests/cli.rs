@@ -51,7 +51,9 @@ fn recommend_prints_ranked_explained_partners_for_the_sample() {
 #[test]
 fn recommend_explain_breaks_scores_down() {
     let out = stdout(&mut recommend(&["--top", "1", "--explain"]));
-    for d in ["industry", "skills", "size", "location", "commitment", "framework", "schedule", "ip", "appeal"] {
+    for d in
+        ["industry", "skills", "size", "location", "commitment", "framework", "schedule", "ip", "referral", "appeal"]
+    {
         assert!(out.contains(&format!("       {d} ")), "missing {d}");
     }
 }
@@ -76,6 +78,7 @@ fn recommend_csv_has_the_documented_columns() {
             "framework",
             "schedule",
             "ip",
+            "referral",
             "fit",
             "appeal",
             "partner_name"
@@ -104,7 +107,7 @@ fn recommend_json_with_explanations() {
     assert_eq!(first["subject"], "TU-01");
     let pick = &first["picks"][0];
     assert_eq!(pick["rank"], 1);
-    assert_eq!(pick["explanation"]["dimensions"].as_array().unwrap().len(), 8);
+    assert_eq!(pick["explanation"]["dimensions"].as_array().unwrap().len(), 9);
     assert!(pick["explanation"]["summary"].as_str().unwrap().ends_with('.'));
 }
 

@@ -31,6 +31,8 @@ pub enum Command {
     Score(ScoreArgs),
     Validate(ValidateArgs),
     Generate(GenerateArgs),
+    #[command(subcommand)]
+    Referrals(ReferralCommand),
 }
 
 /// The inputs every scoring command takes.
@@ -45,6 +47,23 @@ pub struct TermArgs {
     /// Weights and rules as TOML (default: the built-in weights, also shipped as datasets/weights.toml).
     #[arg(long, value_name = "FILE")]
     pub weights: Option<PathBuf>,
+    #[command(flatten)]
+    pub referral: ReferralArgs,
+}
+
+/// A referral network for the `referral` scoring dimension.
+#[derive(Debug, Args)]
+pub struct ReferralArgs {
+    /// Referral network, CSV `source,target,kind,weight[,date]` or JSON `{"edges": [...]}`: adds the
+    /// `referral` dimension (closeness to the project's institution) with its warm-introduction path.
+    #[arg(long, value_name = "FILE")]
+    pub referrals: Option<PathBuf>,
+    /// Take referral edges as directed (default: each edge joins both ways).
+    #[arg(long)]
+    pub directed: bool,
+    /// Date old edges decay to (default: the latest date in the referral file).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -174,7 +193,7 @@ pub struct GenerateArgs {
     /// Prefix of partner ids.
     #[arg(long, default_value = "Q")]
     pub id_prefix: String,
-    /// Output directory (created if missing); receives projects.csv and partners.csv.
+    /// Output directory (created if missing); receives projects.csv, partners.csv and referrals.csv.
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
@@ -192,6 +211,8 @@ pub struct MarketArgs {
     /// Weights and rules as TOML (with --projects and --partners).
     #[arg(long, value_name = "FILE")]
     pub weights: Option<PathBuf>,
+    #[command(flatten)]
+    pub referral: ReferralArgs,
     /// Scores CSV `project,partner,score[,hours]`: only the listed pairs are feasible; `hours` is what
     /// the pair takes of the partner's mentor-hours budget.
     #[arg(long, value_name = "FILE", requires = "capacities", conflicts_with = "preferences")]
@@ -298,15 +319,8 @@ pub struct MatchArgs {
     pub strategy: StrategyArgs,
     #[command(flatten)]
     pub constraints: ConstraintArgs,
-    /// For each project, list the next K best partners that still have room.
-    #[arg(long, value_name = "K")]
-    pub backups: Option<usize>,
-    /// Output format (JSON adds each pair's explanation and the summary).
-    #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
-    pub format: DataFormat,
-    /// Write to FILE (atomically) instead of standard output.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: MatchOutputArgs,
 }
 
 /// Repair an assignment after drop-outs: keeps every unaffected pair (unless --allow-moves) and
@@ -335,12 +349,181 @@ pub struct RematchArgs {
     /// Let the strategy move projects whose partner stayed, if that improves the result.
     #[arg(long)]
     pub allow_moves: bool,
+    #[command(flatten)]
+    pub output: MatchOutputArgs,
+}
+
+/// What `match` and `rematch` write.
+#[derive(Debug, Args)]
+pub struct MatchOutputArgs {
     /// For each project, list the next K best partners that still have room.
     #[arg(long, value_name = "K")]
     pub backups: Option<usize>,
+    /// Output format (JSON adds each pair's explanation and the summary).
+    #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
+    pub format: DataFormat,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Referral networks: closeness, warm-introduction paths, prospects and outcome feedback.
+///
+/// The network is a CSV `source,target,kind,weight[,date]` (or JSON `{"edges": [...]}`): kinds alumnus,
+/// works_at, advises, member_of, past_project (weight = outcome rating 0-5), referred. An institution
+/// node is the institution's name as in the projects file, a partner node is the partner's id.
+#[derive(Debug, Subcommand)]
+pub enum ReferralCommand {
+    Rank(ReferralRankArgs),
+    Paths(ReferralPathsArgs),
+    Prospects(ReferralProspectsArgs),
+    Feedback(ReferralFeedbackArgs),
+    Generate(ReferralGenerateArgs),
+}
+
+/// The graph options every referral command takes.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The referral network.
+    #[arg(long, value_name = "FILE")]
+    pub graph: PathBuf,
+    /// Take edges as directed (default: each edge joins both ways).
+    #[arg(long)]
+    pub directed: bool,
+    /// Date old edges decay to (default: the latest date in the file).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Edge strengths, decay and damping from the `[referral]` table of a weights TOML.
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+}
+
+/// Personalized PageRank from a node (an institution, or any node): how close every node is.
+///
+/// Output: `node,score` best first (every node with a non-zero score unless --top). With --directed and
+/// no decay it agrees with networkx.pagerank(G, alpha=0.85, personalization={seed: 1}, weight="weight").
+///
+/// Example:
+///
+///   pounce referrals rank --graph datasets/sample/referrals.csv --from "Kempen University of Technology" --top 10
+#[derive(Debug, Args)]
+pub struct ReferralRankArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    /// Seed node(s): an id, or several separated by `;`, each optionally `id:weight`.
+    #[arg(long, value_name = "NODE")]
+    pub from: String,
+    /// Only the K best.
+    #[arg(long, value_name = "K")]
+    pub top: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DataFormat::Csv)]
     pub format: DataFormat,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// The k strongest warm-introduction paths between two nodes (strength = product of edge strengths).
+///
+/// Example:
+///
+///   pounce referrals paths --graph datasets/sample/referrals.csv --from "Kempen University of Technology" --to P-CASE-01 --k 3
+#[derive(Debug, Args)]
+pub struct ReferralPathsArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    /// Start node.
+    #[arg(long, value_name = "NODE")]
+    pub from: String,
+    /// End node.
+    #[arg(long, value_name = "NODE")]
+    pub to: String,
+    /// How many paths.
+    #[arg(long, default_value_t = 3)]
+    pub k: usize,
+    /// Longest path, in edges.
+    #[arg(long, default_value_t = 6)]
+    pub max_hops: usize,
+    /// Partners file, to show partners' names instead of ids.
+    #[arg(long, value_name = "FILE")]
+    pub partners: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Who should an institution approach this term? Prospect and lapsed partners, and organisations of
+/// the network that are not partners yet, ranked by closeness and fit to the institution's projects.
+///
+/// Example:
+///
+///   pounce referrals prospects --graph datasets/sample/referrals.csv --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --from "Speed River University"
+#[derive(Debug, Args)]
+pub struct ReferralProspectsArgs {
+    #[command(flatten)]
+    pub graph: GraphArgs,
+    /// The institution (its name as in the projects file).
+    #[arg(long, value_name = "INSTITUTION")]
+    pub from: String,
+    /// Projects file (the institution's open projects).
+    #[arg(long, value_name = "FILE")]
+    pub projects: PathBuf,
+    /// Partners file.
+    #[arg(long, value_name = "FILE")]
+    pub partners: PathBuf,
+    /// How many prospects.
+    #[arg(long, default_value_t = 10)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// Feed a term's outcomes back into the network: each outcome becomes a `past_project` edge
+/// (institution to partner, dated at the project's end; its rating sets its strength), and partners'
+/// reliability is reported. Writes the updated network.
+///
+/// Example:
+///
+///   pounce referrals feedback --graph referrals.csv --outcomes outcomes.csv --projects projects.csv --out referrals-next.csv
+#[derive(Debug, Args)]
+pub struct ReferralFeedbackArgs {
+    /// The referral network.
+    #[arg(long, value_name = "FILE")]
+    pub graph: PathBuf,
+    /// Outcomes CSV `project,partner,outcome,rating` (outcome completed or dropped, rating 0-5).
+    #[arg(long, value_name = "FILE")]
+    pub outcomes: PathBuf,
+    /// The term's projects file.
+    #[arg(long, value_name = "FILE")]
+    pub projects: PathBuf,
+    /// Write the updated network to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// Generate a realistic referral network around an existing term: alumni near their institutions,
+/// advisers, past projects, business associations, referrals between firms of one sector and city.
+/// Same term and seed, same network.
+///
+/// Example:
+///
+///   pounce referrals generate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --seed 2027 --out referrals.csv
+#[derive(Debug, Args)]
+pub struct ReferralGenerateArgs {
+    /// Projects file.
+    #[arg(long, value_name = "FILE")]
+    pub projects: PathBuf,
+    /// Partners file.
+    #[arg(long, value_name = "FILE")]
+    pub partners: PathBuf,
+    /// Random seed.
+    #[arg(long, default_value_t = 2027)]
+    pub seed: u64,
+    /// The date the network is as of (edges are dated before it).
+    #[arg(long, value_name = "DATE", default_value = "2027-01-01")]
+    pub as_of: String,
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

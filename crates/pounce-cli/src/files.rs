@@ -112,3 +112,49 @@ impl Gather {
         if self.0.is_empty() { Ok(()) } else { Err(Error::Invalid(self.0).into()) }
     }
 }
+
+/// A referral network as read: its edges and the graph built from them.
+pub struct Network {
+    /// The edges as in the file.
+    pub records: Vec<pounce::referral::EdgeRecord>,
+    /// The graph.
+    pub graph: pounce::referral::ReferralGraph,
+}
+
+/// Reads a referral network; edges decay to `as_of` (default: the latest date in the file).
+pub fn network(path: &Path, weights: &Weights, directed: bool, as_of: Option<&str>) -> Result<Network> {
+    let records = pounce::input::read_referrals(open(path)?, &path.display().to_string())?;
+    let as_of = match as_of {
+        Some(s) => Some(
+            pounce::input::parse_date(s)
+                .ok_or_else(|| BadInput(format!("--as-of: expected YYYY-MM-DD, found \"{s}\"")))?,
+        ),
+        None => records.iter().filter_map(|r| r.date).max(),
+    };
+    let graph = pounce::referral::ReferralGraph::build(&records, &weights.referral, as_of, directed);
+    Ok(Network { records, graph })
+}
+
+/// The referral closeness of a term, when `--referrals` is given.
+pub fn referrals(
+    args: &crate::cli::ReferralArgs,
+    term: &Term,
+    weights: &Weights,
+) -> Result<Option<pounce::referral::Referrals>> {
+    let Some(path) = &args.referrals else { return Ok(None) };
+    let net = network(path, weights, args.directed, args.as_of.as_deref())?;
+    let options = pounce::referral::PageRankOptions { damping: weights.referral.damping, ..Default::default() };
+    Ok(Some(pounce::referral::Referrals::new(net.graph, term, &options)?))
+}
+
+/// Weights from an optional TOML path.
+pub fn weights_from(path: Option<&Path>) -> Result<Weights> {
+    match path {
+        None => Ok(Weights::default()),
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).map_err(|e| BadInput(format!("{}: cannot read: {e}", p.display())))?;
+            Ok(Weights::from_toml(&text, &p.display().to_string())?)
+        }
+    }
+}

@@ -97,6 +97,10 @@
 //!   first industry ("Process improvement study for graphic design services", "Apprenticeship in
 //!   ..."). Ids `P000001`....
 //!
+//! A referral network around any term (alumni, advisers, business associations, past projects and
+//! referrals, named so that the engine can join it to the term) comes from
+//! [`generate_referrals`]; see [`referrals`] for its conventions and model.
+//!
 //! To grow a partner pool, call [`generate_partners`] with another seed and
 //! [`GeneratorConfig::id_prefix`], so that ids do not collide.
 //!
@@ -105,5 +109,7 @@
 //! partners or projects do not depend on how many are generated.
 
 pub mod generate;
+pub mod referrals;
 
 pub use generate::{GeneratorConfig, Institution, generate, generate_partners};
+pub use referrals::{ReferralConfig, generate_referrals};

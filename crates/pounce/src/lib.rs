@@ -50,6 +50,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod recommend;
+pub mod referral;
 pub mod score;
 pub mod taxonomy;
 pub mod weights;

@@ -302,11 +302,14 @@ pub enum Dimension {
     Schedule,
     /// IP policy compatibility.
     Ip,
+    /// Closeness in the referral network (personalized PageRank from the institution); counts only
+    /// when a referral graph is given.
+    Referral,
 }
 
 impl Dimension {
     /// All dimensions, in the order of score tables.
-    pub const ALL: [Dimension; 8] = [
+    pub const ALL: [Dimension; 9] = [
         Dimension::Industry,
         Dimension::Skills,
         Dimension::Size,
@@ -315,10 +318,11 @@ impl Dimension {
         Dimension::Framework,
         Dimension::Schedule,
         Dimension::Ip,
+        Dimension::Referral,
     ];
 
     /// Number of dimensions.
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 9;
 
     /// The name used in files and tables.
     pub fn as_str(self) -> &'static str {
@@ -331,6 +335,7 @@ impl Dimension {
             Dimension::Framework => "framework",
             Dimension::Schedule => "schedule",
             Dimension::Ip => "ip",
+            Dimension::Referral => "referral",
         }
     }
 
@@ -352,7 +357,7 @@ impl FromStr for Dimension {
         let t = s.trim().to_ascii_lowercase();
         Dimension::ALL.into_iter().find(|d| d.as_str() == t).ok_or_else(|| {
             format!(
-                "unknown dimension \"{s}\" (expected one of industry, skills, size, location, commitment, framework, schedule, ip)"
+                "unknown dimension \"{s}\" (expected one of industry, skills, size, location, commitment, framework, schedule, ip, referral)"
             )
         })
     }

@@ -361,3 +361,16 @@ pub fn write_match_json<W: Write>(
     serde_json::to_writer_pretty(&mut w, &doc).map_err(|e| io(name)(e.into()))?;
     writeln!(w).map_err(io(name))
 }
+
+/// Writes referral edges as CSV `source,target,kind,weight,date` (the format
+/// [`crate::input::read_referrals`] reads).
+pub fn write_referrals_csv<W: Write>(w: W, name: &str, edges: &[crate::referral::EdgeRecord]) -> Result<()> {
+    let mut out = csv::Writer::from_writer(w);
+    out.write_record(["source", "target", "kind", "weight", "date"]).map_err(|e| csv_err(name, e))?;
+    for e in edges {
+        let date = e.date.map(|d| d.to_string()).unwrap_or_default();
+        out.write_record([e.source.as_str(), e.target.as_str(), e.kind.as_str(), &number(e.weight), &date])
+            .map_err(|e| csv_err(name, e))?;
+    }
+    out.flush().map_err(io(name))
+}

@@ -199,7 +199,7 @@ mod tests {
             // Few distinct values so that ties are common.
             let cands: Vec<(f64, u32)> = scores.iter().enumerate().map(|(i, s)| (f64::from(*s) / 19.0, i as u32)).collect();
             let mut top = TopK::new(k);
-            let dummy = PairScore { mutual: 0.0, fit: 0.0, appeal: 0.0, dimensions: [0.0; 8], excluded: Default::default() };
+            let dummy = PairScore { mutual: 0.0, fit: 0.0, appeal: 0.0, dimensions: [0.0; crate::Dimension::COUNT], excluded: Default::default() };
             for &(m, t) in &cands {
                 if top.admits(m, t) {
                     top.push(Candidate { mutual: m, tie: t, pick: Pick { index: t as usize, score: dummy } });

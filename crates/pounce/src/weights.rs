@@ -10,6 +10,7 @@
 //! framework = 1.0
 //! schedule = 1.0
 //! ip = 1.0
+//! referral = 1.0   # counts only when a referral graph is given
 //!
 //! [appeal]       # the partner's view of a project
 //! industry = 1.0
@@ -44,6 +45,7 @@ pub struct FitWeights {
     pub framework: f64,
     pub schedule: f64,
     pub ip: f64,
+    pub referral: f64,
 }
 
 impl Default for FitWeights {
@@ -57,6 +59,7 @@ impl Default for FitWeights {
             framework: 1.0,
             schedule: 1.0,
             ip: 1.0,
+            referral: 1.0,
         }
     }
 }
@@ -73,6 +76,7 @@ impl FitWeights {
             Dimension::Framework => self.framework,
             Dimension::Schedule => self.schedule,
             Dimension::Ip => self.ip,
+            Dimension::Referral => self.referral,
         }
     }
 
@@ -160,6 +164,8 @@ pub struct Weights {
     pub mutual: Mutual,
     /// Scorer thresholds.
     pub rules: Rules,
+    /// Referral edge strengths, decay and PageRank damping.
+    pub referral: crate::referral::ReferralWeights,
 }
 
 impl Weights {
@@ -200,6 +206,11 @@ impl Weights {
         check("rules", "fuzzy_threshold", self.rules.fuzzy_threshold, 1e-9, 1.0, "must be in (0, 1]");
         check("rules", "min_overlap_hours", self.rules.min_overlap_hours, 0.0, 24.0, "must be 0 to 24 hours");
         check("rules", "workday_hours", self.rules.workday_hours, 1.0, 24.0, "must be 1 to 24 hours");
+        for k in crate::referral::EdgeKind::ALL {
+            check("referral", k.as_str(), self.referral.strength(k), 0.0, 1.0, "must be a strength from 0 to 1");
+        }
+        check("referral", "half_life_days", self.referral.half_life_days, 0.0, 1e6, "must be a number of days >= 0");
+        check("referral", "damping", self.referral.damping, 0.0, 0.999_999, "must be in [0, 1)");
         let zero = |ws: &[f64]| ws.iter().all(|w| *w == 0.0);
         if zero(&self.fit.as_array()) {
             p.push(Problem::new(
@@ -273,7 +284,7 @@ mod tests {
     fn unknown_keys_and_all_zero_are_refused() {
         let e = Weights::from_toml("[fit]\nskils = 1\n", "w.toml").unwrap_err().to_string();
         assert!(e.contains("w.toml:2") && e.contains("skils"), "{e}");
-        let zero = "[fit]\nindustry=0\nskills=0\nsize=0\nlocation=0\ncommitment=0\nframework=0\nschedule=0\nip=0\n";
+        let zero = "[fit]\nindustry=0\nskills=0\nsize=0\nlocation=0\ncommitment=0\nframework=0\nschedule=0\nip=0\nreferral=0\n";
         let e = Weights::from_toml(zero, "w.toml").unwrap_err().to_string();
         assert!(e.contains("all zero"), "{e}");
     }

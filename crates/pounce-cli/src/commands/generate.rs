@@ -1,8 +1,9 @@
 //! `pounce generate`.
 
 use anyhow::{Context, Result};
-use pounce::output::{write_partners_csv, write_projects_csv};
+use pounce::output::{write_partners_csv, write_projects_csv, write_referrals_csv};
 use pounce_sim::generate::{GeneratorConfig, generate};
+use pounce_sim::{ReferralConfig, generate_referrals};
 
 use crate::BadInput;
 use crate::cli::GenerateArgs;
@@ -35,14 +36,19 @@ pub fn run(a: &GenerateArgs) -> Result<()> {
     std::fs::create_dir_all(&a.out).with_context(|| format!("{}: cannot create directory", a.out.display()))?;
     let projects = a.out.join("projects.csv");
     let partners = a.out.join("partners.csv");
+    let referrals = a.out.join("referrals.csv");
+    let edges = generate_referrals(&term, &ReferralConfig { seed: a.seed, as_of: config.start, ..Default::default() });
     files::write_output(Some(&projects), |w, name| write_projects_csv(w, name, &term.projects))?;
     files::write_output(Some(&partners), |w, name| write_partners_csv(w, name, &term.partners))?;
+    files::write_output(Some(&referrals), |w, name| write_referrals_csv(w, name, &edges))?;
     eprintln!(
-        "wrote {} projects to {} and {} partners to {}",
+        "wrote {} projects to {}, {} partners to {} and {} referral edges to {}",
         term.projects.len(),
         projects.display(),
         term.partners.len(),
-        partners.display()
+        partners.display(),
+        edges.len(),
+        referrals.display()
     );
     Ok(())
 }

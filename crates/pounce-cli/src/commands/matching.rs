@@ -19,7 +19,7 @@ use crate::files::{self, Gather};
 
 /// The inputs of a market: a scored term, or a market read from scores or preferences.
 enum Source {
-    Term(Term, Weights),
+    Term(Box<(Term, Weights, Option<pounce::referral::Referrals>)>),
     Market(Market),
 }
 
@@ -27,7 +27,8 @@ fn load(a: &MarketArgs) -> Result<Source> {
     match (&a.projects, &a.partners, &a.scores, &a.preferences, &a.capacities) {
         (Some(p), Some(q), None, None, _) => {
             let (term, weights) = files::term_from(p, q, a.weights.as_deref())?;
-            Ok(Source::Term(term, weights))
+            let referrals = files::referrals(&a.referral, &term, &weights)?;
+            Ok(Source::Term(Box::new((term, weights, referrals))))
         }
         (None, None, Some(s), None, Some(c)) => {
             let mut g = Gather::default();
@@ -125,8 +126,9 @@ fn settings(s: &StrategyArgs, c: &ConstraintArgs, backups: Option<usize>) -> Res
 
 fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Scorer<'_>>) -> Result<T>) -> Result<T> {
     match source {
-        Source::Term(term, weights) => {
-            let scorer = Scorer::new(term, weights);
+        Source::Term(t) => {
+            let (term, weights, referrals) = &**t;
+            let scorer = Scorer::with_referrals(term, weights, referrals.as_ref());
             let market = Market::from_scorer(&scorer);
             f(&market, Some(&scorer))
         }
@@ -136,12 +138,12 @@ fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Scorer<'_>>) 
 
 pub fn run_match(a: &MatchArgs) -> Result<()> {
     let source = load(&a.market)?;
-    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.backups)?;
+    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.output.backups)?;
     with_market(&source, |market, scorer| {
         let assignment = run(&strategy, market, &constraints)?;
         let resolved = constraints.resolve(market)?;
         let rep = report(&strategy.to_string(), market, &resolved, &assignment, backups);
-        files::write_output(a.out.as_deref(), |w, name| match a.format {
+        files::write_output(a.output.out.as_deref(), |w, name| match a.output.format {
             DataFormat::Csv => write_match_csv(w, name, market, &rep),
             DataFormat::Json => write_match_json(w, name, market, &rep, scorer),
         })?;
@@ -152,7 +154,7 @@ pub fn run_match(a: &MatchArgs) -> Result<()> {
 
 pub fn run_rematch(a: &RematchArgs) -> Result<()> {
     let source = load(&a.market)?;
-    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.backups)?;
+    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.output.backups)?;
     with_market(&source, |market, scorer| {
         let name = a.previous.display().to_string();
         let rows = read_assignment_csv(files::open(&a.previous)?, &name)?;
@@ -177,7 +179,7 @@ pub fn run_rematch(a: &RematchArgs) -> Result<()> {
         let r = rematch(market, &previous, &dq, &dp, a.allow_moves, &strategy, &constraints)?;
         let resolved = constraints.resolve(&r.market)?;
         let rep = report(&strategy.to_string(), &r.market, &resolved, &r.assignment, backups);
-        files::write_output(a.out.as_deref(), |w, name| match a.format {
+        files::write_output(a.output.out.as_deref(), |w, name| match a.output.format {
             DataFormat::Csv => write_match_csv(w, name, &r.market, &rep),
             DataFormat::Json => write_match_json(w, name, &r.market, &rep, scorer),
         })?;

@@ -3,6 +3,7 @@
 mod generate;
 mod matching;
 mod recommend;
+mod referrals;
 mod score;
 mod table;
 mod validate;
@@ -20,5 +21,6 @@ pub fn run(command: Command) -> Result<()> {
         Command::Score(a) => score::run(&a),
         Command::Validate(a) => validate::run(&a),
         Command::Generate(a) => generate::run(&a),
+        Command::Referrals(c) => referrals::run(c),
     }
 }

@@ -14,7 +14,8 @@ pub fn run(a: &RecommendArgs) -> Result<()> {
         ForSide::Projects => Side::Projects,
         ForSide::Partners => Side::Partners,
     };
-    let scorer = Scorer::new(&term, &weights);
+    let referrals = files::referrals(&a.term.referral, &term, &weights)?;
+    let scorer = Scorer::with_referrals(&term, &weights, referrals.as_ref());
     let subjects = match side {
         Side::Projects => term.projects.len(),
         Side::Partners => term.partners.len(),

@@ -10,7 +10,8 @@ use crate::{files, progress};
 
 pub fn run(a: &ScoreArgs) -> Result<()> {
     let (term, weights) = files::term(&a.term)?;
-    let scorer = Scorer::new(&term, &weights);
+    let referrals = files::referrals(&a.term.referral, &term, &weights)?;
+    let scorer = Scorer::with_referrals(&term, &weights, referrals.as_ref());
     let work = term.projects.len() as u128 * term.partners.len() as u128;
     let pb = progress::bar(term.projects.len() as u64, work, "scoring");
     let pairs: Vec<(usize, usize)> = (0..term.projects.len())

@@ -11,6 +11,7 @@ mod csv_records;
 mod fields;
 mod json_records;
 mod market_files;
+mod referrals;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -25,6 +26,7 @@ pub use market_files::{
     CapacityRow, PreferenceRow, ScoreRow, assignment_from_rows, market_from_preferences, market_from_scores,
     read_assignment_csv, read_capacities_csv, read_preferences_csv, read_scores_csv,
 };
+pub use referrals::{read_outcomes_csv, read_referrals};
 
 /// The columns of a projects file, in the documented order.
 pub const PROJECT_COLUMNS: &[&str] = &[

@@ -106,7 +106,7 @@ fn projects_read_weighted_skills_and_must() {
         vec![
             "p.csv:2: skills: \"rust:0\": the weight after ':' must be a number > 0",
             "p.csv:2: start: a value is required (YYYY-MM-DD)",
-            "p.csv:2: must: unknown dimension \"cost\" (expected one of industry, skills, size, location, commitment, framework, schedule, ip)",
+            "p.csv:2: must: unknown dimension \"cost\" (expected one of industry, skills, size, location, commitment, framework, schedule, ip, referral)",
         ]
     );
 }

@@ -55,6 +55,12 @@ pub enum Note {
     Schedule { covered_days: i64, total_days: i64 },
     /// The project's IP policy and whether the partner accepts it.
     Ip { policy: IpPolicy, accepted: bool },
+    /// Closeness to the project's institution in the referral network (1 = the closest partner).
+    Referral { closeness: f64 },
+    /// No referral graph was given (the dimension does not count).
+    NoReferralGraph,
+    /// The project's institution is not a node of the referral graph.
+    InstitutionNotInGraph,
 }
 
 /// Industry: mean over the wanted codes of the best [`IndustryCode::similarity`] with an offered
@@ -238,4 +244,17 @@ pub fn ip(project: &Project, partner: &Partner) -> Assessment {
         pass: accepted,
         note: Note::Ip { policy: project.ip, accepted },
     }
+}
+
+/// Referral: the partner's closeness to the project's institution (personalized PageRank, normalised
+/// per institution). Passes when the partner is reachable (closeness > 0).
+pub fn referral(project: &Project, partner: usize, referrals: Option<&crate::referral::Referrals>) -> Assessment {
+    let Some(r) = referrals else {
+        return Assessment { value: 0.0, pass: true, note: Note::NoReferralGraph };
+    };
+    if !r.institution_in_graph(&project.institution) {
+        return Assessment { value: 0.0, pass: false, note: Note::InstitutionNotInGraph };
+    }
+    let closeness = r.closeness(&project.institution, partner);
+    Assessment { value: closeness, pass: closeness > 0.0, note: Note::Referral { closeness } }
 }

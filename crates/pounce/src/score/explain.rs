@@ -112,8 +112,14 @@ pub(super) fn build(
     let reason = |d: Dimension, a: &Assessment| -> String {
         match a.note {
             Note::NoPreference => format!("no {d} preference"),
-            Note::Industry { wanted, offered, similarity } => format!(
+            Note::Industry { wanted, offered, similarity } if p.industries.len() == 1 => format!(
                 "wants {wanted}{}; closest offered {offered}{} (similarity {similarity:.2})",
+                title(&wanted),
+                title(&offered)
+            ),
+            Note::Industry { wanted, offered, similarity } => format!(
+                "mean over {} wanted industries; best: {wanted}{} ~ {offered}{} (similarity {similarity:.2})",
+                p.industries.len(),
                 title(&wanted),
                 title(&offered)
             ),
@@ -148,6 +154,29 @@ pub(super) fn build(
             }
             Note::Ip { policy, accepted: true } => format!("accepts {}", ip_words(policy)),
             Note::Ip { policy, accepted: false } => format!("does not accept {}", ip_words(policy)),
+            Note::NoReferralGraph => "no referral graph given".to_owned(),
+            Note::InstitutionNotInGraph => format!("{} is not in the referral graph", p.institution),
+            Note::Referral { closeness } => {
+                let path = s.referrals.and_then(|r| r.path(&p.institution, partner).map(|path| (r, path)));
+                match path {
+                    Some((r, path)) => {
+                        let label = |n: u32| {
+                            let id = r.graph().id(n);
+                            s.term
+                                .partners
+                                .iter()
+                                .find(|x| x.id == id)
+                                .map_or_else(|| id.to_owned(), |x| x.name.clone())
+                        };
+                        format!(
+                            "closeness {closeness:.2}; warm path (strength {:.3}): {}",
+                            path.strength,
+                            path.describe(&label)
+                        )
+                    }
+                    None => "not reachable from the institution in the referral graph".to_owned(),
+                }
+            }
         }
     };
     let dims: Vec<DimensionExplanation> = Dimension::ALL

@@ -141,6 +141,7 @@ impl PairScore {
 #[derive(Debug, Clone)]
 pub struct Scorer<'t> {
     term: &'t Term,
+    referrals: Option<&'t crate::referral::Referrals>,
     weights: Weights,
     fit_weights: [f64; Dimension::COUNT],
     fit_weight_sum: f64,
@@ -152,9 +153,23 @@ impl<'t> Scorer<'t> {
     /// Prepares scoring for `term` (interning skills, matching tags fuzzily, computing time-zone
     /// offsets). `weights` are expected valid (as [`Weights::from_toml`] returns them).
     pub fn new(term: &'t Term, weights: &Weights) -> Self {
-        let fit_weights = weights.fit.as_array();
+        Self::with_referrals(term, weights, None)
+    }
+
+    /// Like [`Scorer::new`], with a referral network: the `referral` dimension then counts with its
+    /// weight (without one it has weight 0 and is shown as "no referral graph").
+    pub fn with_referrals(
+        term: &'t Term,
+        weights: &Weights,
+        referrals: Option<&'t crate::referral::Referrals>,
+    ) -> Self {
+        let mut fit_weights = weights.fit.as_array();
+        if referrals.is_none() {
+            fit_weights[Dimension::Referral.index()] = 0.0;
+        }
         Scorer {
             term,
+            referrals,
             weights: *weights,
             fit_weights,
             fit_weight_sum: fit_weights.iter().sum::<f64>().max(f64::MIN_POSITIVE),
@@ -173,6 +188,16 @@ impl<'t> Scorer<'t> {
         &self.weights
     }
 
+    /// The referral network, if one was given.
+    pub fn referrals(&self) -> Option<&'t crate::referral::Referrals> {
+        self.referrals
+    }
+
+    /// The weight each dimension counts with (the referral weight is 0 without a referral graph).
+    pub fn fit_weights(&self) -> &[f64; Dimension::COUNT] {
+        &self.fit_weights
+    }
+
     /// Assesses every dimension of the pair (project index, partner index).
     pub fn assess(&self, project: usize, partner: usize) -> [Assessment; Dimension::COUNT] {
         let (p, q) = (&self.term.projects[project], &self.term.partners[partner]);
@@ -187,6 +212,7 @@ impl<'t> Scorer<'t> {
             dimensions::framework(p, q, qp),
             dimensions::schedule(p, q),
             dimensions::ip(p, q),
+            dimensions::referral(p, partner, self.referrals),
         ]
     }
 

@@ -1,0 +1,304 @@
+//! The referral network: institutions, partners and people joined by typed, weighted, dated edges,
+//! stored as compressed sparse rows (petgraph's `Csr`) in both directions.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use petgraph::csr::Csr;
+use serde::{Deserialize, Serialize};
+
+/// How two nodes are related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// A person studied at an institution.
+    Alumnus,
+    /// A person works at an organisation.
+    WorksAt,
+    /// A person advises an institution or organisation (advisory board, faculty).
+    Advises,
+    /// A member of an association or network.
+    MemberOf,
+    /// An institution and a partner did a project together; its weight is the outcome rating (0–5).
+    PastProject,
+    /// Someone introduced someone else.
+    Referred,
+}
+
+impl EdgeKind {
+    /// Every kind.
+    pub const ALL: [EdgeKind; 6] = [
+        EdgeKind::Alumnus,
+        EdgeKind::WorksAt,
+        EdgeKind::Advises,
+        EdgeKind::MemberOf,
+        EdgeKind::PastProject,
+        EdgeKind::Referred,
+    ];
+
+    /// The name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Alumnus => "alumnus",
+            EdgeKind::WorksAt => "works_at",
+            EdgeKind::Advises => "advises",
+            EdgeKind::MemberOf => "member_of",
+            EdgeKind::PastProject => "past_project",
+            EdgeKind::Referred => "referred",
+        }
+    }
+
+    /// Words for a path: "alumnus of", "works at", ...
+    pub fn words(self) -> &'static str {
+        match self {
+            EdgeKind::Alumnus => "alumnus of",
+            EdgeKind::WorksAt => "works at",
+            EdgeKind::Advises => "advises",
+            EdgeKind::MemberOf => "member of",
+            EdgeKind::PastProject => "past project with",
+            EdgeKind::Referred => "referred",
+        }
+    }
+}
+
+impl fmt::Display for EdgeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for EdgeKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim().to_ascii_lowercase().replace('-', "_");
+        EdgeKind::ALL.into_iter().find(|k| k.as_str() == t).ok_or_else(|| {
+            format!(
+                "unknown edge kind \"{s}\" (expected alumnus, works_at, advises, member_of, past_project or referred)"
+            )
+        })
+    }
+}
+
+/// Strengths of the edge kinds and the decay of old edges (the `[referral]` table of the weights TOML).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReferralWeights {
+    /// Strength of `alumnus` edges.
+    pub alumnus: f64,
+    /// Strength of `works_at` edges.
+    pub works_at: f64,
+    /// Strength of `advises` edges.
+    pub advises: f64,
+    /// Strength of `member_of` edges.
+    pub member_of: f64,
+    /// Strength of a `past_project` edge with the top rating (5); it scales with rating / 5.
+    pub past_project: f64,
+    /// Strength of `referred` edges.
+    pub referred: f64,
+    /// Days after which a dated edge counts half (0 disables decay).
+    pub half_life_days: f64,
+    /// PageRank damping factor.
+    pub damping: f64,
+}
+
+impl Default for ReferralWeights {
+    fn default() -> Self {
+        ReferralWeights {
+            alumnus: 0.6,
+            works_at: 0.9,
+            advises: 0.7,
+            member_of: 0.3,
+            past_project: 1.0,
+            referred: 0.8,
+            half_life_days: 1095.0,
+            damping: 0.85,
+        }
+    }
+}
+
+impl ReferralWeights {
+    /// The default strength of a kind.
+    pub fn strength(&self, kind: EdgeKind) -> f64 {
+        match kind {
+            EdgeKind::Alumnus => self.alumnus,
+            EdgeKind::WorksAt => self.works_at,
+            EdgeKind::Advises => self.advises,
+            EdgeKind::MemberOf => self.member_of,
+            EdgeKind::PastProject => self.past_project,
+            EdgeKind::Referred => self.referred,
+        }
+    }
+
+    /// The strength of one edge: the kind's strength times its weight (for `past_project`, the
+    /// rating / 5), halved every `half_life_days` of age at `as_of`, capped at 1.
+    ///
+    /// ```
+    /// use pounce::referral::{EdgeKind, ReferralWeights};
+    /// let w = ReferralWeights::default();
+    /// assert_eq!(w.edge_strength(EdgeKind::WorksAt, 1.0, None, None), 0.9);
+    /// assert_eq!(w.edge_strength(EdgeKind::PastProject, 4.0, None, None), 0.8);
+    /// let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    /// let old = w.edge_strength(EdgeKind::WorksAt, 1.0, d("2024-01-01"), d("2026-12-31"));
+    /// assert!((old - 0.45).abs() < 1e-9); // 1095 days old: half
+    /// ```
+    pub fn edge_strength(&self, kind: EdgeKind, weight: f64, date: Option<NaiveDate>, as_of: Option<NaiveDate>) -> f64 {
+        let base = match kind {
+            EdgeKind::PastProject => self.past_project * weight / 5.0,
+            k => self.strength(k) * weight,
+        };
+        let decay = match (date, as_of) {
+            (Some(d), Some(now)) if self.half_life_days > 0.0 && now > d => {
+                0.5f64.powf((now - d).num_days() as f64 / self.half_life_days)
+            }
+            _ => 1.0,
+        };
+        (base * decay).clamp(0.0, 1.0)
+    }
+}
+
+/// One edge as read from a file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EdgeRecord {
+    /// Source node id.
+    pub source: String,
+    /// Target node id.
+    pub target: String,
+    /// Kind.
+    pub kind: EdgeKind,
+    /// Weight (>= 0; for `past_project` the outcome rating 0–5).
+    pub weight: f64,
+    /// When the relationship was last active.
+    pub date: Option<NaiveDate>,
+}
+
+/// A graph edge's data: its strength and kind.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Link {
+    /// Strength in [0, 1] (parallel edges add up, capped at 1).
+    pub strength: f64,
+    /// Kind of the strongest of the parallel edges.
+    pub kind: Option<EdgeKind>,
+}
+
+/// The referral network, ready for queries.
+#[derive(Debug, Clone)]
+pub struct ReferralGraph {
+    ids: Vec<String>,
+    index: HashMap<String, u32>,
+    /// Out-edges.
+    out: Csr<(), Link, petgraph::Directed, u32>,
+    /// In-edges with weights normalised by the source's total out-strength (for PageRank).
+    inn: Csr<(), f64, petgraph::Directed, u32>,
+    /// Nodes without out-edges.
+    dangling: Vec<u32>,
+    directed: bool,
+}
+
+impl ReferralGraph {
+    /// Builds the graph from edge records. Undirected unless `directed`: each edge then joins both
+    /// ways. Parallel edges between the same two nodes add their strengths (capped at 1); self-loops
+    /// are kept. Strengths come from `weights` at date `as_of` (see [`ReferralWeights::edge_strength`]).
+    pub fn build(records: &[EdgeRecord], weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
+        let mut ids: Vec<String> = Vec::new();
+        let mut index: HashMap<String, u32> = HashMap::new();
+        let mut intern = |s: &str, ids: &mut Vec<String>| -> u32 {
+            if let Some(&i) = index.get(s) {
+                return i;
+            }
+            let i = ids.len() as u32;
+            ids.push(s.to_owned());
+            index.insert(s.to_owned(), i);
+            i
+        };
+        let mut raw: Vec<(u32, u32, f64, EdgeKind)> = Vec::with_capacity(records.len() * if directed { 1 } else { 2 });
+        for r in records {
+            let (a, b) = (intern(&r.source, &mut ids), intern(&r.target, &mut ids));
+            let s = weights.edge_strength(r.kind, r.weight, r.date, as_of);
+            raw.push((a, b, s, r.kind));
+            if !directed && a != b {
+                raw.push((b, a, s, r.kind));
+            }
+        }
+        let n = ids.len();
+        raw.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+        let mut merged: Vec<(u32, u32, Link)> = Vec::with_capacity(raw.len());
+        let mut sums: Vec<f64> = Vec::with_capacity(raw.len());
+        for (a, b, s, k) in raw {
+            match merged.last_mut() {
+                Some(last) if last.0 == a && last.1 == b => {
+                    let total = sums.last_mut().expect("parallel to merged");
+                    *total += s;
+                    last.2.strength = total.min(1.0);
+                }
+                _ => {
+                    merged.push((a, b, Link { strength: s.min(1.0), kind: Some(k) }));
+                    sums.push(s);
+                }
+            }
+        }
+        let mut out_strength = vec![0f64; n];
+        for (a, _, l) in &merged {
+            out_strength[*a as usize] += l.strength;
+        }
+        let mut out: Csr<(), Link, petgraph::Directed, u32> =
+            Csr::from_sorted_edges(&merged).expect("edges are sorted and distinct");
+        while out.node_count() < n {
+            out.add_node(());
+        }
+        let mut rev: Vec<(u32, u32, f64)> = merged
+            .iter()
+            .filter(|(a, _, l)| l.strength > 0.0 && out_strength[*a as usize] > 0.0)
+            .map(|(a, b, l)| (*b, *a, l.strength / out_strength[*a as usize]))
+            .collect();
+        rev.sort_unstable_by_key(|x| (x.0, x.1));
+        let mut inn: Csr<(), f64, petgraph::Directed, u32> =
+            Csr::from_sorted_edges(&rev).expect("edges are sorted and distinct");
+        while inn.node_count() < n {
+            inn.add_node(());
+        }
+        let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
+        ReferralGraph { ids, index, out, inn, dangling, directed }
+    }
+
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Number of (merged, directed) edges.
+    pub fn edge_count(&self) -> usize {
+        self.out.edge_count()
+    }
+
+    /// Whether edges were taken as directed.
+    pub fn is_directed(&self) -> bool {
+        self.directed
+    }
+
+    /// The node with this id.
+    pub fn node(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    /// The id of a node.
+    pub fn id(&self, node: u32) -> &str {
+        &self.ids[node as usize]
+    }
+
+    /// Out-neighbours of a node with their links.
+    pub fn out_edges(&self, node: u32) -> impl Iterator<Item = (u32, Link)> + '_ {
+        self.out.neighbors_slice(node).iter().copied().zip(self.out.edges_slice(node).iter().copied())
+    }
+
+    /// In-neighbours of a node with the share of their out-strength that flows along the edge.
+    pub(crate) fn in_shares(&self, node: u32) -> (&[u32], &[f64]) {
+        (self.inn.neighbors_slice(node), self.inn.edges_slice(node))
+    }
+
+    /// Nodes without outgoing strength.
+    pub(crate) fn dangling(&self) -> &[u32] {
+        &self.dangling
+    }
+}
