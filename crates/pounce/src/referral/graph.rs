@@ -154,7 +154,9 @@ impl ReferralWeights {
             }
             _ => 1.0,
         };
-        (base * decay).clamp(0.0, 1.0)
+        let s = base * decay;
+        // A weight that is not a number carries no strength (readers refuse such weights already).
+        if s.is_nan() { 0.0 } else { s.clamp(0.0, 1.0) }
     }
 }
 
