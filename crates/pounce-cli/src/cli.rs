@@ -33,6 +33,7 @@ pub enum Command {
     Generate(GenerateArgs),
     #[command(subcommand)]
     Referrals(ReferralCommand),
+    Evaluate(EvaluateArgs),
 }
 
 /// The inputs every scoring command takes.
@@ -527,4 +528,30 @@ pub struct ReferralGenerateArgs {
     /// Write to FILE (atomically) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+/// Compare matching strategies side by side over seeds of a generated scenario.
+///
+/// Every strategy runs on the same instances (one generated term per seed, in parallel); the output
+/// directory receives results.csv (`seed,strategy,metric,value`), summary.json (mean, standard
+/// deviation and 95% confidence interval per strategy and metric), report.md, and SVG charts.
+/// Same scenario and seeds, same bytes, on any number of threads.
+///
+/// Example:
+///
+///   pounce evaluate --scenario datasets/scenarios/term.toml --strategies greedy,optimal,stable-projects,stable-partners --seeds 30 --out results/
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// Scenario TOML (term shape, referrals, weights, constraints, default strategies and seeds).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: PathBuf,
+    /// Strategies, comma-separated (default: the scenario's).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub strategies: Vec<String>,
+    /// Number of seeds (default: the scenario's).
+    #[arg(long, value_name = "N")]
+    pub seeds: Option<usize>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }

@@ -101,6 +101,12 @@
 //! referrals, named so that the engine can join it to the term) comes from
 //! [`generate_referrals`]; see [`referrals`] for its conventions and model.
 //!
+//! Experiments compare matching strategies side by side over seeds: a [`Scenario`] (read from
+//! TOML, `datasets/scenarios/term.toml`) describes the term, referrals, weights and constraints;
+//! [`run_experiment`] runs every strategy on every seed (in parallel, with results identical on any
+//! number of threads) and [`summarise`] gives means and 95 % confidence intervals; see
+//! [`experiment`].
+//!
 //! To grow a partner pool, call [`generate_partners`] with another seed and
 //! [`GeneratorConfig::id_prefix`], so that ids do not collide.
 //!
@@ -108,8 +114,16 @@
 //! not depend on the number of projects (beyond the institution count), and the first `n`
 //! partners or projects do not depend on how many are generated.
 
+pub mod charts;
+pub mod experiment;
 pub mod generate;
 pub mod referrals;
+pub mod scenario;
 
+pub use experiment::{
+    Experiment, MetricSummary, ResultRow, builtin_strategies, run_experiment, summarise, write_report_markdown,
+    write_results_csv, write_summary_json,
+};
 pub use generate::{GeneratorConfig, Institution, generate, generate_partners};
 pub use referrals::{ReferralConfig, generate_referrals};
+pub use scenario::{ReferralShape, Scenario, TermShape};

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod evaluate;
 mod generate;
 mod matching;
 mod recommend;
@@ -22,5 +23,6 @@ pub fn run(command: Command) -> Result<()> {
         Command::Validate(a) => validate::run(&a),
         Command::Generate(a) => generate::run(&a),
         Command::Referrals(c) => referrals::run(c),
+        Command::Evaluate(a) => evaluate::run(&a),
     }
 }

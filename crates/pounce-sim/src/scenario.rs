@@ -1,0 +1,293 @@
+//! Experiment scenarios read from TOML: the shape of the generated term, its referral network, the
+//! scoring weights, the coordinator's constraints and the strategies to compare.
+//!
+//! Every key is optional and documented; `datasets/scenarios/term.toml` ships a realistic term.
+//!
+//! ```toml
+//! description = "A realistic term"  # shown in reports
+//! strategies = ["greedy", "optimal", "stable-projects"]
+//! seeds = 10                        # how many seeds an experiment runs by default
+//! first_seed = 1                    # seeds are first_seed, first_seed + 1, ...
+//!
+//! [term]
+//! projects = 200
+//! partners = 2000
+//! institutions = 20                 # 0: automatic
+//! start = 2027-01-11                # or "2027-01-11"
+//! near = ["Eindhoven, NL", "Lyon, FR"]
+//! local_share = 0.7
+//!
+//! [referrals]
+//! enabled = true
+//! alumni_per_institution = 30       # absent: automatic
+//! as_of = 2027-01-01
+//!
+//! [weights.fit]                     # same shape as `datasets/weights.toml`
+//! skills = 4
+//!
+//! [constraints]                     # same shape as a match configuration's
+//! min_score = 0.3
+//! ```
+//!
+//! ```
+//! use pounce_sim::Scenario;
+//! let s = Scenario::from_toml("[term]\nprojects = 12\nnear = [\"Lyon, FR\"]\n", "s.toml")?;
+//! let config = s.generator_config(7);
+//! assert_eq!((config.projects, config.seed), (12, 7));
+//! assert_eq!(config.near[0].name, "Lyon");
+//! assert!(Scenario::from_toml("[term]\nnear = [\"Atlantis, XX\"]\n", "s.toml").is_err());
+//! # Ok::<(), pounce::Error>(())
+//! ```
+
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use pounce::matching::{Builtin, Constraints};
+use pounce::{Error, Gazetteer, Place, Problem, Problems, Weights};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::{GeneratorConfig, ReferralConfig};
+
+/// An experiment scenario: what to generate for each seed, how to score it, and what to compare.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scenario {
+    /// A free-text description, shown in reports (default: empty).
+    pub description: String,
+    /// Built-in strategy names compared by default (default: `greedy`, `optimal`,
+    /// `stable-projects`); see [`pounce::matching::Builtin::NAMES`].
+    pub strategies: Vec<String>,
+    /// How many seeds an experiment runs by default (default: 10).
+    pub seeds: usize,
+    /// The first seed; an experiment of `n` seeds uses `first_seed .. first_seed + n` (default: 1).
+    pub first_seed: u64,
+    /// The generated term.
+    pub term: TermShape,
+    /// The generated referral network.
+    pub referrals: ReferralShape,
+    /// Scoring weights, in the shape of [`pounce::Weights`] (default: the built-in weights).
+    pub weights: Weights,
+    /// The coordinator's constraints, as in a match configuration (default: none).
+    pub constraints: Constraints,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario {
+            description: String::new(),
+            strategies: ["greedy", "optimal", "stable-projects"].map(str::to_owned).to_vec(),
+            seeds: 10,
+            first_seed: 1,
+            term: TermShape::default(),
+            referrals: ReferralShape::default(),
+            weights: Weights::default(),
+            constraints: Constraints::default(),
+        }
+    }
+}
+
+/// The `[term]` table: the size and place of the generated term (see [`GeneratorConfig`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TermShape {
+    /// Number of projects (default: 40).
+    pub projects: usize,
+    /// Number of partners (default: 300).
+    pub partners: usize,
+    /// Number of institutions; 0 means automatic (default: 0, see
+    /// [`GeneratorConfig::institution_count`]).
+    pub institutions: usize,
+    /// First day of the term, a TOML date or a `"YYYY-MM-DD"` string (default: 2027-01-11).
+    #[serde(serialize_with = "write_date", deserialize_with = "read_date")]
+    pub start: NaiveDate,
+    /// Cities the institutions are placed in, as `"Name, CC"` (default: none, drawn).
+    pub near: Vec<String>,
+    /// Share of partners within 150 km of an institution, in [0, 1] (default: 0.7).
+    pub local_share: f64,
+}
+
+impl Default for TermShape {
+    fn default() -> Self {
+        let g = GeneratorConfig::default();
+        TermShape {
+            projects: g.projects,
+            partners: g.partners,
+            institutions: g.institutions,
+            start: g.start,
+            near: Vec::new(),
+            local_share: g.local_share,
+        }
+    }
+}
+
+/// The `[referrals]` table: the generated referral network (see [`ReferralConfig`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReferralShape {
+    /// Generate a referral network and score with it (default: true). Without one, the `referral`
+    /// fit dimension has weight 0.
+    pub enabled: bool,
+    /// Alumni per institution (default: automatic, see [`ReferralConfig::alumni_count`]).
+    pub alumni_per_institution: Option<usize>,
+    /// The date the network is as of; edges decay to it (default: 2027-01-01).
+    #[serde(serialize_with = "write_date", deserialize_with = "read_date")]
+    pub as_of: NaiveDate,
+}
+
+impl Default for ReferralShape {
+    fn default() -> Self {
+        let r = ReferralConfig::default();
+        ReferralShape { enabled: true, alumni_per_institution: r.alumni_per_institution, as_of: r.as_of }
+    }
+}
+
+impl Scenario {
+    /// Parses and validates a scenario. A syntax error, an unknown key, an unknown city or
+    /// strategy, a share out of range or invalid weights are reported with their line.
+    pub fn from_toml(text: &str, source: &str) -> pounce::Result<Scenario> {
+        let s: Scenario = toml::from_str(text).map_err(|e| {
+            let place = e.span().map_or(Place::File, |s| Place::Line(line_at(text, s.start)));
+            Error::Invalid(Problems(vec![Problem::new(source, place, None, e.message().trim().to_owned())]))
+        })?;
+        s.problems(Some(text), source).into_result(s)
+    }
+
+    /// Checks a scenario built in code (problems are placed in the file as a whole).
+    pub fn validate(&self, source: &str) -> pounce::Result<()> {
+        self.problems(None, source).into_result(())
+    }
+
+    /// The scenario as TOML (reads back equal through [`Scenario::from_toml`]).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a scenario serialises to TOML")
+    }
+
+    /// The generator configuration for one seed. Unknown cities in [`TermShape::near`] are left
+    /// out; [`Scenario::from_toml`] and [`Scenario::validate`] refuse them.
+    pub fn generator_config(&self, seed: u64) -> GeneratorConfig {
+        let t = &self.term;
+        GeneratorConfig {
+            projects: t.projects,
+            partners: t.partners,
+            institutions: t.institutions,
+            seed,
+            start: t.start,
+            near: t.near.iter().filter_map(|c| Gazetteer::bundled().resolve(c).ok().cloned()).collect(),
+            local_share: t.local_share,
+            ..GeneratorConfig::default()
+        }
+    }
+
+    /// The referral network configuration for one seed, `None` when referrals are disabled.
+    pub fn referral_config(&self, seed: u64) -> Option<ReferralConfig> {
+        let r = &self.referrals;
+        r.enabled.then_some(ReferralConfig { seed, alumni_per_institution: r.alumni_per_institution, as_of: r.as_of })
+    }
+
+    /// The default seeds: [`Scenario::seeds`] of them from [`Scenario::first_seed`].
+    pub fn seed_list(&self) -> Vec<u64> {
+        (0..self.seeds as u64).map(|i| self.first_seed.wrapping_add(i)).collect()
+    }
+
+    fn problems(&self, text: Option<&str>, source: &str) -> Problems {
+        let mut problems = Problems::default();
+        let line = |section: &str, key: &str, needle: Option<&str>| {
+            text.map_or(Place::File, |t| Place::Line(line_of(t, section, key, needle)))
+        };
+        for city in &self.term.near {
+            if let Err(e) = Gazetteer::bundled().resolve(city) {
+                problems.push(Problem::new(source, line("term", "near", Some(city)), Some("term.near"), e));
+            }
+        }
+        let share = self.term.local_share;
+        if !(0.0..=1.0).contains(&share) {
+            problems.push(Problem::new(
+                source,
+                line("term", "local_share", None),
+                Some("term.local_share"),
+                format!("must be between 0 and 1, found {share}"),
+            ));
+        }
+        for name in &self.strategies {
+            if let Err(e) = Builtin::from_str(name) {
+                problems.push(Problem::new(source, line("", "strategies", Some(name)), Some("strategies"), e));
+            }
+        }
+        // The weights are checked by `Weights::from_toml`; its problems are moved to this file.
+        let weights = toml::to_string(&self.weights).expect("weights serialise to TOML");
+        if let Err(Error::Invalid(found)) = Weights::from_toml(&weights, source) {
+            for p in found.0 {
+                let field = p.field.unwrap_or_default();
+                let (section, key) = field.split_once('.').unwrap_or((field.as_str(), ""));
+                let place = line(&format!("weights.{section}"), key, None);
+                let place = match (place, text) {
+                    (Place::Line(1), Some(t)) => Place::Line(line_of(t, "weights", section, None)),
+                    (place, _) => place,
+                };
+                problems.push(Problem::new(source, place, Some(&format!("weights.{field}")), p.reason));
+            }
+        }
+        problems
+    }
+}
+
+fn line_at(text: &str, offset: usize) -> u64 {
+    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() as u64 + 1
+}
+
+/// The line of `key` in `[section]` (`""`: before any table), or of a later line containing the
+/// quoted `needle` (a multi-line array); the key's line when the needle is not found; the section
+/// header when the key is absent; else 1.
+fn line_of(text: &str, section: &str, key: &str, needle: Option<&str>) -> u64 {
+    let mut current = String::new();
+    let mut header = None;
+    let mut in_key = false;
+    let mut key_line = None;
+    let quoted = needle.map(|n| format!("\"{n}\""));
+    for (i, raw) in text.lines().enumerate() {
+        let n = i as u64 + 1;
+        let t = raw.split('#').next().unwrap_or("").trim();
+        if let Some(name) = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            if !name.starts_with('[') {
+                current = name.trim().to_owned();
+                in_key = false;
+                if current == section {
+                    header = Some(n);
+                }
+                continue;
+            }
+        }
+        if current != section {
+            continue;
+        }
+        if let Some((k, _)) = t.split_once('=') {
+            in_key = k.trim() == key;
+            if in_key {
+                if quoted.is_none() {
+                    return n;
+                }
+                key_line = key_line.or(Some(n));
+            }
+        }
+        if in_key && quoted.as_ref().is_some_and(|q| raw.contains(q.as_str())) {
+            return n;
+        }
+    }
+    key_line.or(header).unwrap_or(1)
+}
+
+fn write_date<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    let d = toml::value::Date { year: date.year() as u16, month: date.month() as u8, day: date.day() as u8 };
+    toml::value::Datetime { date: Some(d), time: None, offset: None }.serialize(s)
+}
+
+fn read_date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+    use serde::de::Error as _;
+    let text = match toml::Value::deserialize(d)? {
+        toml::Value::String(s) => s,
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        other => return Err(D::Error::custom(format!("expected a date such as 2027-01-11, found {other}"))),
+    };
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| D::Error::custom(format!("expected a date such as 2027-01-11, found \"{text}\"")))
+}
