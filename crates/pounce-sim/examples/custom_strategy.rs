@@ -41,7 +41,8 @@ impl Strategy for SerialDictatorship {
             if a.edges[p].is_some() {
                 continue;
             }
-            let choice = market.project_edge_range(p).find(|&e| c.allows(market, e) && left[market.edges()[e].partner] > 0);
+            let choice =
+                market.project_edge_range(p).find(|&e| c.allows(market, e) && left[market.edges()[e].partner] > 0);
             if let Some(e) = choice {
                 left[market.edges()[e].partner] -= 1;
                 a.edges[p] = Some(e);

@@ -6,13 +6,14 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::random::{below, between, chance, cumulative, rng_for};
 use chrono::{Days, NaiveDate};
 use pounce::taxonomy::skills::normalize;
 use pounce::{
     City, Dimension, DimensionSet, Framework, FrameworkOffer, Gazetteer, IndustryCode, IpPolicy, Location, Naics,
     Partner, PartnerStatus, Project, SizeBand, SkillWant, Term,
 };
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// SUSB 2021, national rows by 2-digit NAICS sector and enterprise size class.
@@ -222,17 +223,6 @@ fn tables() -> &'static Tables {
 
 fn sector_index(sector: &str) -> usize {
     SECTORS.iter().position(|s| *s == sector).unwrap_or(0)
-}
-
-fn cumulative(weights: impl IntoIterator<Item = f64>) -> Vec<f64> {
-    let mut acc = 0.0;
-    weights
-        .into_iter()
-        .map(|w| {
-            acc += w.max(0.0);
-            acc
-        })
-        .collect()
 }
 
 fn build_sectors() -> Vec<SectorShare> {
@@ -459,12 +449,6 @@ fn build_tables() -> Tables {
 // Sampling helpers
 // ---------------------------------------------------------------------------------------------
 
-fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut r = ChaCha8Rng::seed_from_u64(seed);
-    r.set_stream(stream);
-    r
-}
-
 const STREAM_INSTITUTIONS: u64 = 1;
 const STREAM_PARTNERS: u64 = 2;
 const STREAM_PROJECTS: u64 = 3;
@@ -491,15 +475,6 @@ fn pick_u64(rng: &mut ChaCha8Rng, cum: &[u64]) -> usize {
     }
     let x = rng.random_range(0..total);
     cum.partition_point(|&c| c <= x)
-}
-
-/// A uniform index below `n` (> 0), drawn the same way on every platform.
-fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
-    rng.random_range(0..n as u64) as usize
-}
-
-fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
-    rng.random::<f64>() < p
 }
 
 /// `k` distinct indices of `table` drawn without replacement, each draw proportional to the
@@ -736,10 +711,6 @@ fn employees_in(rng: &mut ChaCha8Rng, class: &SizeClass) -> u32 {
     let (lo, hi) = (f64::from(class.min_employees), f64::from(class.max_employees) + 1.0);
     let x = (lo * (hi / lo).powf(rng.random::<f64>())).floor() as u32;
     x.clamp(class.min_employees, class.max_employees)
-}
-
-fn between(rng: &mut ChaCha8Rng, lo: u32, hi: u32) -> u32 {
-    rng.random_range(lo..=hi)
 }
 
 /// Half hours between `lo` and `hi`.

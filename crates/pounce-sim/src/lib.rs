@@ -117,6 +117,7 @@
 pub mod charts;
 pub mod experiment;
 pub mod generate;
+mod random;
 pub mod referrals;
 pub mod scenario;
 

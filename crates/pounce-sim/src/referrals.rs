@@ -76,10 +76,11 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::random::{below, between, chance, cumulative, rng_for};
 use chrono::{Days, NaiveDate};
 use pounce::referral::{EdgeKind, EdgeRecord};
 use pounce::{IndustryCode, Partner, PartnerStatus, Term};
-use rand::{RngExt, SeedableRng};
+use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// Parameters of a generated referral network.
@@ -222,25 +223,6 @@ const STREAM_ASSOCIATIONS: u64 = 14;
 const STREAM_REFERRALS: u64 = 15;
 const STREAM_BRIDGES: u64 = 16;
 
-fn rng_for(seed: u64, stream: u64) -> ChaCha8Rng {
-    let mut r = ChaCha8Rng::seed_from_u64(seed);
-    r.set_stream(stream);
-    r
-}
-
-/// A uniform index below `n` (> 0), drawn the same way on every platform.
-fn below(rng: &mut ChaCha8Rng, n: usize) -> usize {
-    rng.random_range(0..n as u64) as usize
-}
-
-fn between(rng: &mut ChaCha8Rng, lo: u32, hi: u32) -> u32 {
-    rng.random_range(lo..=hi)
-}
-
-fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
-    rng.random::<f64>() < p
-}
-
 /// An index drawn with probability proportional to the increments of `cum` (None when empty or
 /// all zero).
 fn pick_cum(rng: &mut ChaCha8Rng, cum: &[f64]) -> Option<usize> {
@@ -250,17 +232,6 @@ fn pick_cum(rng: &mut ChaCha8Rng, cum: &[f64]) -> Option<usize> {
     }
     let x = rng.random::<f64>() * total;
     Some(cum.partition_point(|&c| c <= x).min(cum.len() - 1))
-}
-
-fn cumulative(weights: impl IntoIterator<Item = f64>) -> Vec<f64> {
-    let mut acc = 0.0;
-    weights
-        .into_iter()
-        .map(|w| {
-            acc += w.max(0.0);
-            acc
-        })
-        .collect()
 }
 
 /// A member of `group` other than `me`, uniformly (None when there is none).
