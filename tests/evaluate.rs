@@ -82,3 +82,34 @@ fn the_shipped_scenario_parses() {
     let text = std::fs::read_to_string(root().join("datasets/scenarios/term.toml")).unwrap();
     assert!(text.contains("[term]"));
 }
+
+#[test]
+fn simulate_reports_each_term_and_is_deterministic() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, SCENARIO).unwrap();
+    let run = |threads: &str| {
+        let out = pounce()
+            .args(["--threads", threads, "simulate", "--scenario", scenario.to_str().unwrap()])
+            .args(["--terms", "3", "--strategies", "greedy,optimal"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert_eq!(one, run("2"));
+    let mut lines = one.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "strategy,term,partners_active,prospects_joined,lapsed,matched,dropped,completed,mean_score,retention,referral_edges"
+        )
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 6);
+    for r in &rows {
+        let n = |i: usize| r[i].parse::<usize>().unwrap();
+        assert_eq!(n(5), n(6) + n(7), "matched = dropped + completed");
+    }
+}

@@ -34,6 +34,7 @@ pub enum Command {
     #[command(subcommand)]
     Referrals(ReferralCommand),
     Evaluate(EvaluateArgs),
+    Simulate(SimulateArgs),
 }
 
 /// The inputs every scoring command takes.
@@ -554,4 +555,33 @@ pub struct EvaluateArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+}
+
+/// Simulate several terms: each term matches, outcomes are drawn (drop-outs more likely when a
+/// partner's commitment falls short, ratings rising with fit), outcomes feed the referral network,
+/// some partners lapse and prospects join through referrals. One CSV row per strategy and term.
+///
+/// Output columns: strategy,term,partners_active,prospects_joined,lapsed,matched,dropped,completed,
+/// mean_score,retention,referral_edges.
+///
+/// Example:
+///
+///   pounce simulate --scenario datasets/scenarios/term.toml --terms 6 --strategies greedy,optimal,stable-projects
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Scenario TOML.
+    #[arg(long, value_name = "FILE")]
+    pub scenario: PathBuf,
+    /// Number of terms.
+    #[arg(long, default_value_t = 6)]
+    pub terms: usize,
+    /// Strategies, comma-separated (default: the scenario's).
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub strategies: Vec<String>,
+    /// Random seed (default: the scenario's first seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Write to FILE (atomically) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }

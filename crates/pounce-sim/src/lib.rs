@@ -120,6 +120,7 @@ pub mod generate;
 mod random;
 pub mod referrals;
 pub mod scenario;
+pub mod simulate;
 
 pub use experiment::{
     Experiment, MetricSummary, ResultRow, builtin_strategies, run_experiment, summarise, write_report_markdown,
@@ -128,3 +129,4 @@ pub use experiment::{
 pub use generate::{GeneratorConfig, Institution, generate, generate_partners};
 pub use referrals::{ReferralConfig, generate_referrals};
 pub use scenario::{ReferralShape, Scenario, TermShape};
+pub use simulate::{TermStats, simulate};

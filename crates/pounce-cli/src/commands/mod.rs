@@ -6,6 +6,7 @@ mod matching;
 mod recommend;
 mod referrals;
 mod score;
+mod simulate;
 mod table;
 mod validate;
 
@@ -24,5 +25,6 @@ pub fn run(command: Command) -> Result<()> {
         Command::Generate(a) => generate::run(&a),
         Command::Referrals(c) => referrals::run(c),
         Command::Evaluate(a) => evaluate::run(&a),
+        Command::Simulate(a) => simulate::run(&a),
     }
 }
