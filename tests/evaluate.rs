@@ -113,3 +113,18 @@ fn simulate_reports_each_term_and_is_deterministic() {
         assert_eq!(n(5), n(6) + n(7), "matched = dropped + completed");
     }
 }
+
+#[test]
+fn evaluate_runs_on_a_real_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    pounce()
+        .args(["evaluate", "--projects", "datasets/sample/projects.csv", "--partners", "datasets/sample/partners.csv"])
+        .args(["--strategies", "greedy,optimal,stable", "--out", dir.path().to_str().unwrap()])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("3 strategies × 1 seeds"));
+    let csv = std::fs::read_to_string(dir.path().join("results.csv")).unwrap();
+    assert!(csv.contains("0,stable-projects,blocking_pairs,0\n"), "{csv}");
+    let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
+    assert!(report.contains("40 projects and 300 partners"));
+}

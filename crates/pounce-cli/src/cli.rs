@@ -541,11 +541,19 @@ pub struct ReferralGenerateArgs {
 /// Example:
 ///
 ///   pounce evaluate --scenario datasets/scenarios/term.toml --strategies greedy,optimal,stable-projects,stable-partners --seeds 30 --out results/
+///
+///   pounce evaluate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --strategies greedy,optimal,stable --out results/
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// Scenario TOML (term shape, referrals, weights, constraints, default strategies and seeds).
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["projects", "scores", "preferences"])]
+    pub scenario: Option<PathBuf>,
+    /// Instead of a scenario: one real instance, from projects and partners, scores or preferences.
+    #[command(flatten)]
+    pub market: MarketArgs,
+    /// Constraints for a real instance (the `[constraints]` table of a match configuration).
     #[arg(long, value_name = "FILE")]
-    pub scenario: PathBuf,
+    pub config: Option<PathBuf>,
     /// Strategies, comma-separated (default: the scenario's).
     #[arg(long, value_name = "LIST", value_delimiter = ',')]
     pub strategies: Vec<String>,

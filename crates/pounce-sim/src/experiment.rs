@@ -159,13 +159,33 @@ fn run_seed(e: &Experiment, seed: u64) -> pounce::Result<Vec<ResultRow>> {
     };
     let scorer = Scorer::with_referrals(&term, &s.weights, referrals.as_ref());
     let market = Market::from_scorer(&scorer);
-    let mut rows = Vec::with_capacity(e.strategies.len() * ASSIGNMENT_METRICS.len());
-    for (name, strategy) in &e.strategies {
-        let a = run(strategy.as_ref(), &market, &s.constraints).map_err(|err| match err {
+    evaluate_market(&market, &e.strategies, &s.constraints, seed)
+}
+
+/// Runs every strategy on one market (a real term, or one read from scores or preferences) and
+/// records [`assignment_metrics`], the rows labelled with `seed` (use 0 for a real instance).
+///
+/// ```
+/// # let term = pounce::doc_example_term();
+/// # let scorer = pounce::Scorer::new(&term, &pounce::Weights::default());
+/// let market = pounce::matching::Market::from_scorer(&scorer);
+/// let strategies = pounce_sim::builtin_strategies(&["greedy", "optimal"]).unwrap();
+/// let rows = pounce_sim::experiment::evaluate_market(&market, &strategies, &Default::default(), 0).unwrap();
+/// assert_eq!(rows.len(), 2 * pounce::metrics::ASSIGNMENT_METRICS.len());
+/// ```
+pub fn evaluate_market(
+    market: &Market,
+    strategies: &[(String, Box<dyn Strategy>)],
+    constraints: &pounce::matching::Constraints,
+    seed: u64,
+) -> pounce::Result<Vec<ResultRow>> {
+    let mut rows = Vec::with_capacity(strategies.len() * ASSIGNMENT_METRICS.len());
+    for (name, strategy) in strategies {
+        let a = run(strategy.as_ref(), market, constraints).map_err(|err| match err {
             Error::Unsupported(m) => Error::Unsupported(format!("strategy {name}, seed {seed}: {m}")),
             other => other,
         })?;
-        rows.extend(assignment_metrics(&market, &a).into_iter().map(|(metric, value)| ResultRow {
+        rows.extend(assignment_metrics(market, &a).into_iter().map(|(metric, value)| ResultRow {
             seed,
             strategy: name.clone(),
             metric,
@@ -366,12 +386,18 @@ fn seed_text(seeds: &[u64]) -> String {
 /// strategies) and the definition of each metric, then one table per metric with a row per
 /// strategy: the mean ± the half-width of its 95 % confidence interval, and n.
 pub fn write_report_markdown<W: Write>(
-    mut w: W,
+    w: W,
     name: &str,
     scenario_name: &str,
     experiment: &Experiment,
     summaries: &[MetricSummary],
 ) -> pounce::Result<()> {
+    write_report(w, name, &scenario_intro(scenario_name, experiment), summaries)
+}
+
+/// The title and opening paragraphs of a report on a generated scenario: seeds, sizes, referrals,
+/// constraints and strategies.
+pub fn scenario_intro(scenario_name: &str, experiment: &Experiment) -> String {
     let s = &experiment.scenario;
     let t = &s.term;
     let g = s.generator_config(0);
@@ -412,6 +438,13 @@ pub fn write_report_markdown<W: Write>(
         "Each cell is the mean over the seeds ± the half-width of its 95 % confidence interval \
          (Student's t with n − 1 degrees of freedom); n is the number of seeds.\n\n",
     );
+    out
+}
+
+/// Writes a Markdown report: `intro` (Markdown: title and context), a table of metric definitions,
+/// then one table per metric with a row per strategy: mean ± 95 % CI half-width, and n.
+pub fn write_report<W: Write>(mut w: W, name: &str, intro: &str, summaries: &[MetricSummary]) -> pounce::Result<()> {
+    let mut out = intro.to_owned();
     let mut metrics: Vec<&'static str> = Vec::new();
     for m in summaries {
         if !metrics.contains(&m.metric) {

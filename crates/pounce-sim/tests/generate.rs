@@ -351,3 +351,71 @@ fn sample_projects_find_generated_partners() {
     assert!(served >= 38, "only {served} of 40 projects have a feasible generated partner");
     assert!(median >= 0.45, "median best score {median:.3}");
 }
+
+/// With `local_share = 0` a partner's city is drawn in two steps (`PartnerGen::city`): an
+/// institution uniformly, then a city of that institution's country weighted by population
+/// (`max(population, 1)`), among the gazetteer cities whose `"Name, CC"` label resolves back to
+/// them; there is no population threshold (100,000 applies only to drawn institutions). So each
+/// country gets its share of the *institutions*, not of the population, and within a country each
+/// city gets its share of the country's population.
+#[test]
+fn country_wide_cities_follow_population() {
+    use std::collections::{HashMap, HashSet};
+    let g = Gazetteer::bundled();
+    let near = vec![city("Eindhoven, NL"), city("Lyon, FR")];
+    let n = 20_000;
+    let config =
+        GeneratorConfig { near: near.clone(), institutions: 2, local_share: 0.0, ..GeneratorConfig::new(16, n, 31) };
+    let partners = generate_partners(&config);
+    assert_eq!(partners.len(), n);
+
+    // The eligible cities, by the generator's rule.
+    let eligible: Vec<&City> = g
+        .cities()
+        .iter()
+        .filter(|c| {
+            (c.country == "NL" || c.country == "FR") && g.resolve(&c.label()).is_ok_and(|r| r.geonameid == c.geonameid)
+        })
+        .collect();
+    let ids: HashSet<u32> = eligible.iter().map(|c| c.geonameid).collect();
+    let weight = |c: &City| c.population.max(1) as f64;
+    let pop = |cc: &str| eligible.iter().filter(|c| c.country == cc).map(|c| weight(c)).sum::<f64>();
+    let (pop_nl, pop_fr) = (pop("NL"), pop("FR"));
+    let inst_share = |cc: &str| near.iter().filter(|c| c.country == cc).count() as f64 / near.len() as f64;
+    let expected = |c: &City| inst_share(&c.country) * weight(c) / if c.country == "NL" { pop_nl } else { pop_fr };
+
+    // (a) Every partner is in an eligible NL or FR city, written as its own label.
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for q in &partners {
+        let c = g.resolve(&q.location.place).unwrap();
+        assert!(c.country == "NL" || c.country == "FR", "{}", q.location.place);
+        assert_eq!(q.location.place, c.label());
+        assert!(ids.contains(&c.geonameid), "{}", q.location.place);
+        *counts.entry(c.geonameid).or_default() += 1;
+    }
+    let share = |k: usize| k as f64 / n as f64;
+
+    // (b) Country shares: the institutions' shares (1/2 each here), not the population shares.
+    for cc in ["NL", "FR"] {
+        let k = partners.iter().filter(|q| q.location.place.ends_with(&format!(", {cc}"))).count();
+        let (got, want) = (share(k), inst_share(cc));
+        eprintln!(
+            "{cc}: {got:.4} of partners, expected {want:.4} (population share would be {:.4})",
+            pop(cc) / (pop_nl + pop_fr)
+        );
+        assert!((got - want).abs() <= 0.02, "{cc}: {got:.4} vs {want:.4}");
+    }
+
+    // (c) The 10 most populous eligible cities: within 1.5 points of their expected share, and
+    // (much tighter) within 5 binomial standard errors of it.
+    let mut top = eligible.clone();
+    top.sort_by(|a, b| b.population.cmp(&a.population).then(a.geonameid.cmp(&b.geonameid)));
+    for c in &top[..10] {
+        let got = share(counts.get(&c.geonameid).copied().unwrap_or(0));
+        let want = expected(c);
+        eprintln!("{}: {got:.4} vs {want:.4}", c.label());
+        assert!((got - want).abs() <= 0.015, "{}: {got:.4} vs {want:.4}", c.label());
+        let se = (want * (1.0 - want) / n as f64).sqrt();
+        assert!((got - want).abs() <= 5.0 * se, "{}: {got:.4} vs {want:.4} (se {se:.4})", c.label());
+    }
+}

@@ -2,9 +2,10 @@
 
 use anyhow::{Context, Result};
 use pounce_sim::charts::{Bar, metric_by_strategy, rank_distribution};
+use pounce_sim::experiment::{evaluate_market, scenario_intro, write_report};
 use pounce_sim::{
-    Experiment, MetricSummary, Scenario, builtin_strategies, run_experiment, summarise, write_report_markdown,
-    write_results_csv, write_summary_json,
+    Experiment, MetricSummary, Scenario, builtin_strategies, run_experiment, summarise, write_results_csv,
+    write_summary_json,
 };
 
 use crate::cli::EvaluateArgs;
@@ -25,8 +26,9 @@ fn find<'a>(s: &'a [MetricSummary], strategy: &str, metric: &str) -> Option<&'a 
 }
 
 pub fn run(a: &EvaluateArgs) -> Result<()> {
-    let name = a.scenario.display().to_string();
-    let text = std::fs::read_to_string(&a.scenario).map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?;
+    let Some(scenario_path) = &a.scenario else { return run_instance(a) };
+    let name = scenario_path.display().to_string();
+    let text = std::fs::read_to_string(scenario_path).map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?;
     let mut scenario = Scenario::from_toml(&text, &name)?;
     if let Some(n) = a.seeds {
         if n == 0 {
@@ -46,14 +48,68 @@ pub fn run(a: &EvaluateArgs) -> Result<()> {
     let pb = progress::bar(experiment.seeds.len() as u64, work, "seeds");
     let rows = run_experiment(&experiment, &|n| pb.set_position(n as u64))?;
     pb.finish_and_clear();
-    let summaries = summarise(&rows);
+    let stem = scenario_path.file_stem().map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
+    let intro = scenario_intro(&stem, &experiment);
+    let names: Vec<String> = experiment.strategies.iter().map(|(n, _)| n.clone()).collect();
+    write_all(a, &rows, &intro, &names, experiment.seeds.len())
+}
+
+/// Evaluates the strategies on one real instance (seed 0 in the results).
+fn run_instance(a: &EvaluateArgs) -> Result<()> {
+    let source = super::matching::load(&a.market)?;
+    let constraints = match &a.config {
+        Some(path) => {
+            let text =
+                std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+            pounce::matching::MatchConfig::from_toml(&text, &path.display().to_string())?.constraints
+        }
+        None => Default::default(),
+    };
+    let names: Vec<String> = if a.strategies.is_empty() {
+        vec!["greedy".into(), "optimal".into(), "stable-projects".into()]
+    } else {
+        a.strategies.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    };
+    let strategies = builtin_strategies(&names)?;
+    let (rows, projects, partners) = super::matching::with_market(&source, |market, _| {
+        Ok((evaluate_market(market, &strategies, &constraints, 0)?, market.projects.len(), market.partners.len()))
+    })?;
+    let names: Vec<String> = strategies.iter().map(|(n, _)| n.clone()).collect();
+    let inputs: Vec<String> = [
+        &a.market.projects,
+        &a.market.partners,
+        &a.market.referral.referrals,
+        &a.market.scores,
+        &a.market.preferences,
+        &a.market.capacities,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|p| format!("`{}`", p.display()))
+    .collect();
+    let intro = format!(
+        "# Matching strategies compared on one instance\n\n{projects} projects and {partners} partners, from {}. \
+         One instance, so n = 1 and the intervals collapse to the value.\n\nStrategies: {}.\n\n",
+        inputs.join(", "),
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    );
+    write_all(a, &rows, &intro, &names, 1)
+}
+
+/// Writes results.csv, summary.json, report.md and the charts.
+fn write_all(
+    a: &EvaluateArgs,
+    rows: &[pounce_sim::ResultRow],
+    intro: &str,
+    names: &[String],
+    seeds: usize,
+) -> Result<()> {
+    let summaries = summarise(rows);
     std::fs::create_dir_all(&a.out).with_context(|| format!("{}: cannot create directory", a.out.display()))?;
     let path = |f: &str| a.out.join(f);
-    files::write_output(Some(&path("results.csv")), |w, n| write_results_csv(w, n, &rows))?;
+    files::write_output(Some(&path("results.csv")), |w, n| write_results_csv(w, n, rows))?;
     files::write_output(Some(&path("summary.json")), |w, n| write_summary_json(w, n, &summaries))?;
-    let stem = a.scenario.file_stem().map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
-    files::write_output(Some(&path("report.md")), |w, n| write_report_markdown(w, n, &stem, &experiment, &summaries))?;
-    let names: Vec<&str> = experiment.strategies.iter().map(|(n, _)| n.as_str()).collect();
+    files::write_output(Some(&path("report.md")), |w, n| write_report(w, n, intro, &summaries))?;
     let mut charts = Vec::new();
     for (metric, title) in CHARTED {
         let bars: Vec<Bar> = names
@@ -82,7 +138,7 @@ pub fn run(a: &EvaluateArgs) -> Result<()> {
     eprintln!(
         "{} strategies × {} seeds: {} rows; wrote results.csv, summary.json, report.md and {} charts to {}",
         names.len(),
-        experiment.seeds.len(),
+        seeds,
         rows.len(),
         charts.len(),
         a.out.display()

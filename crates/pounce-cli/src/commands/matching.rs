@@ -18,12 +18,12 @@ use crate::cli::{ConstraintArgs, DataFormat, MarketArgs, MatchArgs, ProposerArg,
 use crate::files::{self, Gather};
 
 /// The inputs of a market: a scored term, or a market read from scores or preferences.
-enum Source {
+pub(crate) enum Source {
     Term(Box<(Term, Weights, Option<pounce::referral::Referrals>)>),
     Market(Market),
 }
 
-fn load(a: &MarketArgs) -> Result<Source> {
+pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
     match (&a.projects, &a.partners, &a.scores, &a.preferences, &a.capacities) {
         (Some(p), Some(q), None, None, _) => {
             let (term, weights) = files::term_from(p, q, a.weights.as_deref())?;
@@ -124,7 +124,7 @@ fn settings(s: &StrategyArgs, c: &ConstraintArgs, backups: Option<usize>) -> Res
     Ok((strategy, config.constraints, backups.or(config.backups).unwrap_or(0)))
 }
 
-fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Scorer<'_>>) -> Result<T>) -> Result<T> {
+pub(crate) fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Scorer<'_>>) -> Result<T>) -> Result<T> {
     match source {
         Source::Term(t) => {
             let (term, weights, referrals) = &**t;
