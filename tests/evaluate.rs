@@ -15,7 +15,7 @@ fn pounce() -> Command {
     c
 }
 
-const SCENARIO: &str = "[term]\nprojects = 30\npartners = 200\ninstitutions = 3\n";
+const SCENARIO: &str = "[term]\nprojects = 30\npartners = 200\ninstitutions = 3\npreference_noise = 0.1\n";
 
 #[test]
 fn evaluate_writes_every_file_and_is_deterministic_across_threads() {

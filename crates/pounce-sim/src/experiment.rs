@@ -158,8 +158,33 @@ fn run_seed(e: &Experiment, seed: u64) -> pounce::Result<Vec<ResultRow>> {
         None => None,
     };
     let scorer = Scorer::with_referrals(&term, &s.weights, referrals.as_ref());
-    let market = Market::from_scorer(&scorer);
+    let noise = s.term.preference_noise;
+    let market = if noise > 0.0 {
+        Market::from_scorer_keyed(&scorer, &|p, q, x| {
+            (
+                x.fit + noise * normal(seed, p as u64, q as u64, 0),
+                x.appeal + noise * normal(seed, p as u64, q as u64, 1),
+            )
+        })
+    } else {
+        Market::from_scorer(&scorer)
+    };
     evaluate_market(&market, &e.strategies, &s.constraints, seed)
+}
+
+/// A standard normal draw that depends only on its arguments (splitmix64 hashing and Box–Muller), so
+/// noisy preferences are the same on any number of threads.
+fn normal(seed: u64, p: u64, q: u64, side: u64) -> f64 {
+    fn mix(mut z: u64) -> u64 {
+        z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    let h = mix(mix(mix(mix(seed) ^ p) ^ q) ^ side);
+    let u1 = ((h >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    let u2 = ((mix(h) >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
 
 /// Runs every strategy on one market (a real term, or one read from scores or preferences) and

@@ -16,6 +16,7 @@
 //! start = 2027-01-11                # or "2027-01-11"
 //! near = ["Eindhoven, NL", "Lyon, FR"]
 //! local_share = 0.7
+//! preference_noise = 0.05          # sd of noise on each side's preference key (0 = none)
 //!
 //! [referrals]
 //! enabled = true
@@ -104,6 +105,10 @@ pub struct TermShape {
     pub near: Vec<String>,
     /// Share of partners within 150 km of an institution, in [0, 1] (default: 0.7).
     pub local_share: f64,
+    /// Preference noise: the standard deviation of the noise added to each side's preference key
+    /// (the project's fit, the partner's appeal) before ranking, so stated preferences differ from
+    /// computed scores as real ones do (0 = none). Scores themselves are not changed.
+    pub preference_noise: f64,
 }
 
 impl Default for TermShape {
@@ -116,6 +121,7 @@ impl Default for TermShape {
             start: g.start,
             near: Vec::new(),
             local_share: g.local_share,
+            preference_noise: 0.0,
         }
     }
 }
@@ -206,6 +212,15 @@ impl Scenario {
                 line("term", "local_share", None),
                 Some("term.local_share"),
                 format!("must be between 0 and 1, found {share}"),
+            ));
+        }
+        let noise = self.term.preference_noise;
+        if !(noise.is_finite() && (0.0..=1.0).contains(&noise)) {
+            problems.push(Problem::new(
+                source,
+                line("term", "preference_noise", None),
+                Some("term.preference_noise"),
+                format!("must be between 0 and 1, found {noise}"),
             ));
         }
         for name in &self.strategies {

@@ -292,6 +292,17 @@ impl Market {
     /// mentor hours; the project ranks partners by fit, the partner ranks projects by appeal. Projects
     /// without a feasible partner carry the reasons in [`Market::no_edge_reasons`].
     pub fn from_scorer(scorer: &Scorer<'_>) -> Market {
+        Self::from_scorer_keyed(scorer, &|_, _, s| (s.fit, s.appeal))
+    }
+
+    /// Like [`Market::from_scorer`], with each side's preference key chosen by `key(project,
+    /// partner, score)` as `(project_key, partner_key)` — for example fit and appeal plus noise, to
+    /// model the preferences people actually state. The pair's score stays the mutual score. `key`
+    /// must be deterministic in its arguments for the market to be.
+    pub fn from_scorer_keyed(
+        scorer: &Scorer<'_>,
+        key: &(dyn Fn(usize, usize, &crate::score::PairScore) -> (f64, f64) + Sync),
+    ) -> Market {
         let term = scorer.term();
         let rows: Vec<(Vec<KeyedPair>, Option<String>)> = (0..term.projects.len())
             .into_par_iter()
@@ -301,7 +312,8 @@ impl Market {
                 for q in 0..term.partners.len() {
                     let s = scorer.score(p, q);
                     if s.feasible() {
-                        pairs.push((p, q, s.mutual, term.projects[p].mentor_hours, s.fit, s.appeal));
+                        let (pk, qk) = key(p, q, &s);
+                        pairs.push((p, q, s.mutual, term.projects[p].mentor_hours, pk, qk));
                     } else {
                         for (i, e) in Exclusion::all().enumerate() {
                             excluded[i] += usize::from(s.excluded.contains(e));
