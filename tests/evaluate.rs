@@ -33,7 +33,14 @@ fn evaluate_writes_every_file_and_is_deterministic_across_threads() {
     let (a, b) = (dir.path().join("a"), dir.path().join("b"));
     run("1", &a);
     run("2", &b);
-    for f in ["results.csv", "summary.json", "report.md", "total_score.svg", "rank_distribution.svg"] {
+    for f in [
+        "results.csv",
+        "summary.json",
+        "report.md",
+        "institutions.csv",
+        "total_score.svg",
+        "fairness_by_institution.svg",
+    ] {
         assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
     }
     let csv = std::fs::read_to_string(a.join("results.csv")).unwrap();

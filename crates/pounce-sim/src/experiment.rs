@@ -104,6 +104,52 @@ pub struct ResultRow {
     pub value: f64,
 }
 
+/// One institution's outcome under one strategy and seed (for fairness-by-institution charts).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstitutionRow {
+    /// The seed.
+    pub seed: u64,
+    /// The strategy's name.
+    pub strategy: String,
+    /// The institution.
+    pub institution: String,
+    /// Its mean score over its projects (unmatched projects count 0).
+    pub mean_score: f64,
+    /// Its share of projects matched.
+    pub match_rate: f64,
+}
+
+/// Like [`run_experiment`], also returning every institution's mean score and match rate per seed and
+/// strategy, in the same order (seed, strategy, institution by name).
+pub fn run_experiment_detailed(
+    e: &Experiment,
+    progress: &(dyn Fn(usize) + Sync),
+) -> pounce::Result<(Vec<ResultRow>, Vec<InstitutionRow>)> {
+    e.scenario.validate("scenario")?;
+    let uses = e.scenario.constraints.uses();
+    for (name, s) in &e.strategies {
+        s.check(uses).map_err(|reason| Error::Unsupported(format!("strategy {name}: {reason}")))?;
+    }
+    let done = AtomicUsize::new(0);
+    let per_seed: Vec<pounce::Result<(Vec<ResultRow>, Vec<InstitutionRow>)>> = e
+        .seeds
+        .par_iter()
+        .map(|&seed| {
+            let rows = run_seed(e, seed);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
+            rows
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(e.seeds.len() * e.strategies.len() * ASSIGNMENT_METRICS.len());
+    let mut institutions = Vec::new();
+    for r in per_seed {
+        let (a, b) = r?;
+        rows.extend(a);
+        institutions.extend(b);
+    }
+    Ok((rows, institutions))
+}
+
 /// Runs an experiment: for every seed, generates the term and (when enabled) its referral network,
 /// scores it with the scenario's weights, builds the market, and runs every strategy under the
 /// scenario's constraints, recording every metric of [`assignment_metrics`].
@@ -123,29 +169,10 @@ pub struct ResultRow {
 /// **Cost**: per seed, generation, referral PageRank per institution, O(P · Q) scoring, then the
 /// strategies; seeds are independent.
 pub fn run_experiment(e: &Experiment, progress: &(dyn Fn(usize) + Sync)) -> pounce::Result<Vec<ResultRow>> {
-    e.scenario.validate("scenario")?;
-    let uses = e.scenario.constraints.uses();
-    for (name, s) in &e.strategies {
-        s.check(uses).map_err(|reason| Error::Unsupported(format!("strategy {name}: {reason}")))?;
-    }
-    let done = AtomicUsize::new(0);
-    let per_seed: Vec<pounce::Result<Vec<ResultRow>>> = e
-        .seeds
-        .par_iter()
-        .map(|&seed| {
-            let rows = run_seed(e, seed);
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1);
-            rows
-        })
-        .collect();
-    let mut rows = Vec::with_capacity(e.seeds.len() * e.strategies.len() * ASSIGNMENT_METRICS.len());
-    for r in per_seed {
-        rows.extend(r?);
-    }
-    Ok(rows)
+    run_experiment_detailed(e, progress).map(|(rows, _)| rows)
 }
 
-fn run_seed(e: &Experiment, seed: u64) -> pounce::Result<Vec<ResultRow>> {
+fn run_seed(e: &Experiment, seed: u64) -> pounce::Result<(Vec<ResultRow>, Vec<InstitutionRow>)> {
     let s = &e.scenario;
     let term = generate(&s.generator_config(seed));
     let referrals = match s.referral_config(seed) {
@@ -169,7 +196,7 @@ fn run_seed(e: &Experiment, seed: u64) -> pounce::Result<Vec<ResultRow>> {
     } else {
         Market::from_scorer(&scorer)
     };
-    evaluate_market(&market, &e.strategies, &s.constraints, seed)
+    evaluate_market_detailed(&market, &e.strategies, &s.constraints, seed)
 }
 
 /// A standard normal draw that depends only on its arguments (splitmix64 hashing and Box–Muller), so
@@ -204,7 +231,18 @@ pub fn evaluate_market(
     constraints: &pounce::matching::Constraints,
     seed: u64,
 ) -> pounce::Result<Vec<ResultRow>> {
+    evaluate_market_detailed(market, strategies, constraints, seed).map(|(rows, _)| rows)
+}
+
+/// Like [`evaluate_market`], also returning each institution's mean score and match rate.
+pub fn evaluate_market_detailed(
+    market: &Market,
+    strategies: &[(String, Box<dyn Strategy>)],
+    constraints: &pounce::matching::Constraints,
+    seed: u64,
+) -> pounce::Result<(Vec<ResultRow>, Vec<InstitutionRow>)> {
     let mut rows = Vec::with_capacity(strategies.len() * ASSIGNMENT_METRICS.len());
+    let mut institutions = Vec::new();
     for (name, strategy) in strategies {
         let a = run(strategy.as_ref(), market, constraints).map_err(|err| match err {
             Error::Unsupported(m) => Error::Unsupported(format!("strategy {name}, seed {seed}: {m}")),
@@ -216,8 +254,17 @@ pub fn evaluate_market(
             metric,
             value,
         }));
+        for i in pounce::metrics::Summary::of(market, &a).institutions {
+            institutions.push(InstitutionRow {
+                seed,
+                strategy: name.clone(),
+                institution: i.institution,
+                mean_score: i.mean_score,
+                match_rate: i.match_rate,
+            });
+        }
     }
-    Ok(rows)
+    Ok((rows, institutions))
 }
 
 // ---------------------------------------------------------------------------------------------

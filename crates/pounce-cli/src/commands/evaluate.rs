@@ -1,11 +1,12 @@
 //! `pounce evaluate`.
 
 use anyhow::{Context, Result};
-use pounce_sim::charts::{Bar, metric_by_strategy, rank_distribution};
-use pounce_sim::experiment::{evaluate_market, scenario_intro, write_report};
+use pounce_sim::charts::{Bar, fairness_by_group, metric_by_strategy, rank_distribution};
+use pounce_sim::experiment::{
+    InstitutionRow, evaluate_market_detailed, run_experiment_detailed, scenario_intro, write_report,
+};
 use pounce_sim::{
-    Experiment, MetricSummary, Scenario, builtin_strategies, run_experiment, summarise, write_results_csv,
-    write_summary_json,
+    Experiment, MetricSummary, Scenario, builtin_strategies, summarise, write_results_csv, write_summary_json,
 };
 
 use crate::cli::EvaluateArgs;
@@ -46,12 +47,12 @@ pub fn run(a: &EvaluateArgs) -> Result<()> {
         * experiment.seeds.len() as u128
         * 20;
     let pb = progress::bar(experiment.seeds.len() as u64, work, "seeds");
-    let rows = run_experiment(&experiment, &|n| pb.set_position(n as u64))?;
+    let (rows, institutions) = run_experiment_detailed(&experiment, &|n| pb.set_position(n as u64))?;
     pb.finish_and_clear();
     let stem = scenario_path.file_stem().map_or_else(|| "scenario".to_owned(), |s| s.to_string_lossy().into_owned());
     let intro = scenario_intro(&stem, &experiment);
     let names: Vec<String> = experiment.strategies.iter().map(|(n, _)| n.clone()).collect();
-    write_all(a, &rows, &intro, &names, experiment.seeds.len())
+    write_all(a, &rows, &institutions, &intro, &names, experiment.seeds.len())
 }
 
 /// Evaluates the strategies on one real instance (seed 0 in the results).
@@ -71,8 +72,12 @@ fn run_instance(a: &EvaluateArgs) -> Result<()> {
         a.strategies.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
     };
     let strategies = builtin_strategies(&names)?;
-    let (rows, projects, partners) = super::matching::with_market(&source, |market, _| {
-        Ok((evaluate_market(market, &strategies, &constraints, 0)?, market.projects.len(), market.partners.len()))
+    let ((rows, institutions), projects, partners) = super::matching::with_market(&source, |market, _| {
+        Ok((
+            evaluate_market_detailed(market, &strategies, &constraints, 0)?,
+            market.projects.len(),
+            market.partners.len(),
+        ))
     })?;
     let names: Vec<String> = strategies.iter().map(|(n, _)| n.clone()).collect();
     let inputs: Vec<String> = [
@@ -93,13 +98,14 @@ fn run_instance(a: &EvaluateArgs) -> Result<()> {
         inputs.join(", "),
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
     );
-    write_all(a, &rows, &intro, &names, 1)
+    write_all(a, &rows, &institutions, &intro, &names, 1)
 }
 
 /// Writes results.csv, summary.json, report.md and the charts.
 fn write_all(
     a: &EvaluateArgs,
     rows: &[pounce_sim::ResultRow],
+    institutions: &[InstitutionRow],
     intro: &str,
     names: &[String],
     seeds: usize,
@@ -130,6 +136,44 @@ fn write_all(
     let svg = rank_distribution("Projects matched within their first 1, 3 and 10 choices", &series)
         .map_err(anyhow::Error::msg)?;
     charts.push(("rank_distribution.svg".to_owned(), svg));
+    let mut groups: Vec<String> = institutions.iter().map(|r| r.institution.clone()).collect();
+    groups.sort();
+    groups.dedup();
+    let fairness: Vec<(String, Vec<f64>)> = names
+        .iter()
+        .map(|s| {
+            let means = groups
+                .iter()
+                .map(|g| {
+                    let v: Vec<f64> = institutions
+                        .iter()
+                        .filter(|r| &r.strategy == s && &r.institution == g)
+                        .map(|r| r.mean_score)
+                        .collect();
+                    if v.is_empty() { f64::NAN } else { v.iter().sum::<f64>() / v.len() as f64 }
+                })
+                .collect();
+            (s.clone(), means)
+        })
+        .collect();
+    let svg = fairness_by_group("Mean score per institution", &groups, &fairness).map_err(anyhow::Error::msg)?;
+    charts.push(("fairness_by_institution.svg".to_owned(), svg));
+    files::write_output(Some(&path("institutions.csv")), |w, n| {
+        let io = |e: csv::Error| pounce::Error::Io { source_name: n.to_owned(), error: std::io::Error::other(e) };
+        let mut out = csv::Writer::from_writer(w);
+        out.write_record(["seed", "strategy", "institution", "mean_score", "match_rate"]).map_err(io)?;
+        for r in institutions {
+            out.write_record([
+                r.seed.to_string(),
+                r.strategy.clone(),
+                r.institution.clone(),
+                r.mean_score.to_string(),
+                r.match_rate.to_string(),
+            ])
+            .map_err(io)?;
+        }
+        out.flush().map_err(|error| pounce::Error::Io { source_name: n.to_owned(), error })
+    })?;
     for (file, svg) in &charts {
         files::write_output(Some(&path(file)), |w, n| {
             w.write_all(svg.as_bytes()).map_err(|error| pounce::Error::Io { source_name: n.to_owned(), error })
