@@ -135,3 +135,23 @@ fn evaluate_runs_on_a_real_instance() {
     let report = std::fs::read_to_string(dir.path().join("report.md")).unwrap();
     assert!(report.contains("40 projects and 300 partners"));
 }
+
+#[test]
+fn simulation_settings_come_from_the_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = dir.path().join("s.toml");
+    std::fs::write(&scenario, format!("{SCENARIO}[simulation]\nlapse_unmatched = 2\n")).unwrap();
+    let name = scenario.display().to_string();
+    pounce()
+        .args(["simulate", "--scenario", &name, "--terms", "2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(format!("{name}:7: simulation.lapse_unmatched: must be a probability")));
+    // Nobody lapses when both lapse probabilities are 0.
+    std::fs::write(&scenario, format!("{SCENARIO}[simulation]\nlapse_unmatched = 0\nlapse_after_drop = 0\n")).unwrap();
+    let out =
+        pounce().args(["simulate", "--scenario", &name, "--terms", "3", "--strategies", "greedy"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().skip(1).all(|l| l.split(',').nth(4) == Some("0")), "{text}");
+}

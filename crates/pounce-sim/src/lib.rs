@@ -128,5 +128,5 @@ pub use experiment::{
 };
 pub use generate::{GeneratorConfig, Institution, generate, generate_partners};
 pub use referrals::{ReferralConfig, generate_referrals};
-pub use scenario::{ReferralShape, Scenario, TermShape};
+pub use scenario::{ReferralShape, Scenario, SimulationShape, TermShape};
 pub use simulate::{TermStats, simulate};

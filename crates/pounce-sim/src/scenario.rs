@@ -28,6 +28,13 @@
 //!
 //! [constraints]                     # same shape as a match configuration's
 //! min_score = 0.3
+//!
+//! [simulation]                    # pounce simulate: between terms
+//! lapse_after_drop = 0.5            # an active partner who dropped a project lapses
+//! lapse_unmatched = 0.1             # an active partner left unmatched lapses
+//! join_base = 0.1                   # a reachable prospect joins with join_base +
+//! join_closeness = 0.5              #   join_closeness × closeness
+//! join_hops = 3                     # prospects join within this many hops
 //! ```
 //!
 //! ```
@@ -70,6 +77,36 @@ pub struct Scenario {
     pub weights: Weights,
     /// The coordinator's constraints, as in a match configuration (default: none).
     pub constraints: Constraints,
+    /// Behaviour between terms in `simulate`.
+    pub simulation: SimulationShape,
+}
+
+/// The `[simulation]` table: how partners lapse and prospects join between simulated terms.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SimulationShape {
+    /// Probability that an active partner who dropped a project lapses (default 0.5).
+    pub lapse_after_drop: f64,
+    /// Probability that an active partner left unmatched lapses (default 0.1).
+    pub lapse_unmatched: f64,
+    /// A reachable prospect joins with probability `join_base + join_closeness × closeness` (defaults 0.1, 0.5).
+    pub join_base: f64,
+    /// See `join_base`.
+    pub join_closeness: f64,
+    /// Prospects join only within this many `past_project`/`referred` hops of an institution (default 3).
+    pub join_hops: usize,
+}
+
+impl Default for SimulationShape {
+    fn default() -> Self {
+        SimulationShape {
+            lapse_after_drop: 0.5,
+            lapse_unmatched: 0.1,
+            join_base: 0.1,
+            join_closeness: 0.5,
+            join_hops: 3,
+        }
+    }
 }
 
 impl Default for Scenario {
@@ -83,6 +120,7 @@ impl Default for Scenario {
             referrals: ReferralShape::default(),
             weights: Weights::default(),
             constraints: Constraints::default(),
+            simulation: SimulationShape::default(),
         }
     }
 }
@@ -213,6 +251,22 @@ impl Scenario {
                 Some("term.local_share"),
                 format!("must be between 0 and 1, found {share}"),
             ));
+        }
+        let sim = &self.simulation;
+        for (key, v) in [
+            ("lapse_after_drop", sim.lapse_after_drop),
+            ("lapse_unmatched", sim.lapse_unmatched),
+            ("join_base", sim.join_base),
+            ("join_closeness", sim.join_closeness),
+        ] {
+            if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+                problems.push(Problem::new(
+                    source,
+                    line("simulation", key, None),
+                    Some(&format!("simulation.{key}")),
+                    format!("must be a probability between 0 and 1, found {v}"),
+                ));
+            }
         }
         let noise = self.term.preference_noise;
         if !(noise.is_finite() && (0.0..=1.0).contains(&noise)) {

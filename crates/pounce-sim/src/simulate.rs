@@ -23,7 +23,7 @@
 //! 5. **Feedback**: [`outcome_edges`] turns the outcomes into `past_project` edges, appended to
 //!    the network (one edge per matched pair), which becomes the next term's network.
 //! 6. **Lapses**: an active partner that dropped a project lapses with probability 0.5, an
-//!    active partner left unmatched with probability 0.1 (status `lapsed`; lapsed partners do not
+//!    active partner left unmatched with probability 0.1 (both set in the scenario's `[simulation]` table) (status `lapsed`; lapsed partners do not
 //!    come back).
 //! 7. **Joins**: a prospect within 3 hops of an institution along `past_project` and `referred`
 //!    edges of the updated network joins (status `active`) with probability
@@ -98,9 +98,6 @@ pub fn drop_probability(commitment: f64, contacts: u32) -> f64 {
 const STREAM_OUTCOMES: u64 = 1;
 const STREAM_LAPSES: u64 = 2;
 const STREAM_JOINS: u64 = 3;
-const LAPSE_DROPPED: f64 = 0.5;
-const LAPSE_UNMATCHED: f64 = 0.1;
-const JOIN_HOPS: usize = 3;
 
 fn splitmix(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -217,9 +214,9 @@ pub fn simulate(
         let mut lapsed = 0;
         for &q in &active {
             let p = if dropped_by[q] {
-                LAPSE_DROPPED
+                scenario.simulation.lapse_after_drop
             } else if !matched_by[q] {
-                LAPSE_UNMATCHED
+                scenario.simulation.lapse_unmatched
             } else {
                 continue;
             };
@@ -275,8 +272,8 @@ fn next_projects(scenario: &Scenario, homes: &[crate::Institution], seed: u64, t
     projects
 }
 
-/// Prospects within [`JOIN_HOPS`] hops of an institution along `past_project` and `referred`
-/// edges join with probability `0.1 + 0.5 · closeness`. Returns how many joined.
+/// Prospects within `simulation.join_hops` hops of an institution along `past_project` and
+/// `referred` edges join with probability `join_base + join_closeness · closeness`. Returns how many joined.
 fn join_prospects(
     scenario: &Scenario,
     pool: &mut [pounce::Partner],
@@ -307,7 +304,7 @@ fn join_prospects(
             frontier.push(node);
         }
     }
-    for h in 1..=JOIN_HOPS {
+    for h in 1..=scenario.simulation.join_hops {
         let mut next = Vec::new();
         for &node in &frontier {
             for (to, link) in graph.out_edges(node) {
@@ -330,11 +327,11 @@ fn join_prospects(
             continue;
         }
         let Some(node) = referrals.graph().node(&partner.id) else { continue };
-        if hops[node as usize] > JOIN_HOPS {
+        if hops[node as usize] > scenario.simulation.join_hops {
             continue;
         }
         let close = seen_institutions.iter().map(|i| referrals.closeness(i, q)).fold(0.0, f64::max);
-        if draws.random::<f64>() < 0.1 + 0.5 * close {
+        if draws.random::<f64>() < scenario.simulation.join_base + scenario.simulation.join_closeness * close {
             partner.status = PartnerStatus::Active;
             joined += 1;
         }
