@@ -50,10 +50,7 @@ pub fn write_recommendations_csv<W: Write>(
     out.write_record(&header).map_err(|e| csv_err(name, e))?;
     for r in recs {
         for (rank, pick) in r.picks.iter().enumerate() {
-            let (p, q) = match side {
-                Side::Projects => (r.subject, pick.index),
-                Side::Partners => (pick.index, r.subject),
-            };
+            let (p, q) = side.pair(r.subject, pick.index);
             let (sid, oid, oname) = match side {
                 Side::Projects => (&term.projects[p].id, &term.partners[q].id, &term.partners[q].name),
                 Side::Partners => (&term.partners[q].id, &term.projects[p].id, &term.projects[p].title),
@@ -118,10 +115,7 @@ pub fn write_recommendations_json<W: Write>(
                 .iter()
                 .enumerate()
                 .map(|(i, pick)| {
-                    let (p, q) = match side {
-                        Side::Projects => (r.subject, pick.index),
-                        Side::Partners => (pick.index, r.subject),
-                    };
+                    let (p, q) = side.pair(r.subject, pick.index);
                     let (id, name) = match side {
                         Side::Projects => (term.partners[q].id.as_str(), term.partners[q].name.as_str()),
                         Side::Partners => (term.projects[p].id.as_str(), term.projects[p].title.as_str()),

@@ -23,6 +23,22 @@ pub enum Side {
     Partners,
 }
 
+impl Side {
+    /// The `(project, partner)` indices of a subject on this side and one of its counterparts.
+    ///
+    /// ```
+    /// use pounce::Side;
+    /// assert_eq!(Side::Projects.pair(3, 7), (3, 7));
+    /// assert_eq!(Side::Partners.pair(3, 7), (7, 3));
+    /// ```
+    pub fn pair(self, subject: usize, counterpart: usize) -> (usize, usize) {
+        match self {
+            Side::Projects => (subject, counterpart),
+            Side::Partners => (counterpart, subject),
+        }
+    }
+}
+
 /// One recommended counterpart.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Pick {
@@ -148,10 +164,8 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
             let mut feasible = 0;
             let mut excluded = [0usize; 16];
             for (other, &tie) in ties.iter().enumerate().take(counterparts) {
-                let score = match side {
-                    Side::Projects => scorer.score(subject, other),
-                    Side::Partners => scorer.score(other, subject),
-                };
+                let (p, q) = side.pair(subject, other);
+                let score = scorer.score(p, q);
                 if !score.feasible() {
                     for (i, e) in Exclusion::all().enumerate() {
                         excluded[i] += usize::from(score.excluded.contains(e));

@@ -42,10 +42,7 @@ pub fn write_recommendations(
             .map_err(&e)?;
         }
         for (i, pick) in r.picks.iter().enumerate() {
-            let (p, q) = match side {
-                Side::Projects => (r.subject, pick.index),
-                Side::Partners => (pick.index, r.subject),
-            };
+            let (p, q) = side.pair(r.subject, pick.index);
             let other = match side {
                 Side::Projects => term.partners[q].id.as_str(),
                 Side::Partners => term.projects[p].id.as_str(),
