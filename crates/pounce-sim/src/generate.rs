@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
+use crate::mix::{PartnerMix, ProjectMix, pick_share};
 use crate::random::{below, between, chance, cumulative, rng_for};
 use chrono::{Days, NaiveDate};
 use pounce::taxonomy::skills::normalize;
@@ -49,11 +50,16 @@ pub struct GeneratorConfig {
     pub local_share: f64,
     /// Partner ids are this prefix followed by a zero-padded number (`Q000001`).
     pub id_prefix: String,
+    /// How partners' capacity, hours, frameworks, IP terms, remote work and status are drawn.
+    pub partner_mix: PartnerMix,
+    /// How projects' frameworks, skills, size and IP preferences and hard constraints are drawn.
+    pub project_mix: ProjectMix,
 }
 
 impl Default for GeneratorConfig {
     /// 40 projects, 300 partners, automatic institutions, seed 2027, term starting 2027-01-11,
-    /// institutions drawn, 70 % local partners, partner ids `Q000001`...
+    /// institutions drawn, 70 % local partners, partner ids `Q000001`..., the default
+    /// [`PartnerMix`] and [`ProjectMix`].
     fn default() -> Self {
         GeneratorConfig {
             projects: 40,
@@ -64,6 +70,8 @@ impl Default for GeneratorConfig {
             near: Vec::new(),
             local_share: 0.7,
             id_prefix: "Q".to_owned(),
+            partner_mix: PartnerMix::default(),
+            project_mix: ProjectMix::default(),
         }
     }
 }
@@ -775,9 +783,10 @@ impl PartnerGen<'_> {
         let class = pick_f64(rng, &t.class_cum[sector]);
         let employees = employees_in(rng, &SIZE_CLASSES[class]);
 
+        let mix = &self.config.partner_mix;
         let codes = &t.six_digit[sector];
         let mut industries = vec![codes[below(rng, codes.len())]];
-        if codes.len() > 1 && chance(rng, 0.4) {
+        if codes.len() > 1 && chance(rng, mix.second_industry) {
             let mut c = codes[below(rng, codes.len())];
             while c == industries[0] {
                 c = codes[below(rng, codes.len())];
@@ -786,31 +795,25 @@ impl PartnerGen<'_> {
         }
 
         let table = &t.skills[sector];
-        let k = between(rng, 5, 12) as usize;
+        let k = between(rng, mix.skills.min, mix.skills.max) as usize;
         pick_distinct(rng, table, k, &mut self.scratch);
         let skills: Vec<String> = self.scratch.iter().map(|&i| table.tags[i].clone()).collect();
 
         let name = partner_name(rng, sector, city);
         let web = matches!(SECTORS[sector], "51" | "54");
-        let remote = chance(rng, if web { 0.6 } else { 0.35 });
-        let (capacity, mentor_hours, contacts) = match class {
-            0 => (1 + u32::from(chance(rng, 0.2)), half_hours(rng, 1, 4), 1 + u32::from(chance(rng, 0.3))),
-            1 => (between(rng, 1, 2), half_hours(rng, 1, 5), between(rng, 1, 2)),
-            2 => (between(rng, 1, 3), half_hours(rng, 2, 6), between(rng, 1, 3)),
-            3 => (between(rng, 2, 4), half_hours(rng, 2, 8), between(rng, 2, 3)),
-            4 => (between(rng, 2, 6), half_hours(rng, 4, 12), between(rng, 2, 4)),
-            _ => (between(rng, 3, 8), half_hours(rng, 6, 20), between(rng, 3, 6)),
-        };
+        let remote = chance(rng, if web { mix.remote_web } else { mix.remote_other });
+        let capacity = mix.capacity[class].draw(rng);
+        let hours = mix.mentor_hours[class];
+        let mentor_hours = half_hours(rng, hours.min, hours.max);
+        let contacts = mix.contacts[class].draw(rng);
 
         // Frameworks: almost all take PBL; apprenticeships mostly in larger firms.
-        const APPRENTICE: [f64; 6] = [0.03, 0.06, 0.12, 0.2, 0.35, 0.5];
-        const CODESIGN: [f64; 6] = [0.08, 0.1, 0.12, 0.15, 0.2, 0.3];
-        let pbl = chance(rng, 0.95);
+        let pbl = chance(rng, mix.pbl);
         let mut others = Vec::with_capacity(2);
-        if chance(rng, APPRENTICE[class]) {
+        if chance(rng, mix.apprenticeship[class]) {
             others.push(offer(rng, Framework::Apprenticeship));
         }
-        if chance(rng, CODESIGN[class]) {
+        if chance(rng, mix.codesign[class]) {
             others.push(offer(rng, Framework::Codesign));
         }
         if others.len() == 2 && chance(rng, 0.5) {
@@ -819,7 +822,7 @@ impl PartnerGen<'_> {
         let mut frameworks = Vec::with_capacity(3);
         if pbl {
             let o = offer(rng, Framework::Pbl);
-            if chance(rng, 0.85) {
+            if chance(rng, mix.pbl_first) {
                 frameworks.push(o);
                 frameworks.append(&mut others);
             } else {
@@ -836,13 +839,13 @@ impl PartnerGen<'_> {
 
         // IP: most accept student ownership; the list is in the readers' (sorted) order.
         let mut ip = Vec::with_capacity(3);
-        if chance(rng, 0.85) {
+        if chance(rng, mix.ip_student) {
             ip.push(IpPolicy::Student);
         }
-        if chance(rng, 0.45) {
+        if chance(rng, mix.ip_partner) {
             ip.push(IpPolicy::Partner);
         }
-        if chance(rng, 0.3) {
+        if chance(rng, mix.ip_open) {
             ip.push(IpPolicy::Open);
         }
         if ip.is_empty() {
@@ -860,12 +863,9 @@ impl PartnerGen<'_> {
             }
             _ => (Some(days_after(start, between(rng, 14, 120))), None),
         };
-        let status = match rng.random::<f64>() {
-            x if x < 0.80 => PartnerStatus::Active,
-            x if x < 0.90 => PartnerStatus::Prospect,
-            x if x < 0.98 => PartnerStatus::Lapsed,
-            _ => PartnerStatus::Declined,
-        };
+        const STATUSES: [PartnerStatus; 4] =
+            [PartnerStatus::Active, PartnerStatus::Prospect, PartnerStatus::Lapsed, PartnerStatus::Declined];
+        let status = STATUSES[pick_share(rng.random::<f64>(), &mix.status.weights())];
 
         Partner {
             id: format!("{}{:0width$}", self.config.id_prefix, n, width = self.width),
@@ -930,8 +930,9 @@ fn project(rng: &mut ChaCha8Rng, config: &GeneratorConfig, inst: &Site, n: usize
         let codes = &t.focus[inst.kind][pick_f64(rng, &t.focus_cum[inst.kind])];
         codes[below(rng, codes.len())]
     };
+    let mix = &config.project_mix;
     let mut industries = vec![draw(rng)];
-    if chance(rng, 0.4) {
+    if chance(rng, mix.second_industry) {
         let c = draw(rng);
         if !industries.contains(&c) {
             industries.push(c);
@@ -940,21 +941,22 @@ fn project(rng: &mut ChaCha8Rng, config: &GeneratorConfig, inst: &Site, n: usize
 
     let sector = sector_index(industries[0].sector());
     let table = &t.skills[sector];
-    let k = between(rng, 3, 6) as usize;
+    let k = between(rng, mix.skills.min, mix.skills.max) as usize;
     let mut picked = Vec::with_capacity(k);
     pick_distinct(rng, table, k, &mut picked);
     let skills: Vec<SkillWant> = picked
         .iter()
         .enumerate()
         .map(|(j, &i)| {
-            let heavy = chance(rng, if j == 0 { 0.5 } else { 0.15 });
+            let heavy = chance(rng, if j == 0 { mix.heavy_first } else { mix.heavy_other });
             SkillWant { tag: table.tags[i].clone(), weight: if heavy { 2.0 } else { 1.0 } }
         })
         .collect();
 
-    let (framework, weeks) = match rng.random::<f64>() {
-        x if x < 0.8 => (Framework::Pbl, between(rng, 6, 16)),
-        x if x < 0.9 => (Framework::Apprenticeship, between(rng, 26, 52)),
+    let f = &mix.frameworks;
+    let (framework, weeks) = match pick_share(rng.random::<f64>(), &[f.pbl, f.apprenticeship, f.codesign]) {
+        0 => (Framework::Pbl, between(rng, 6, 16)),
+        1 => (Framework::Apprenticeship, between(rng, 26, 52)),
         _ => (Framework::Codesign, between(rng, 12, 40)),
     };
     let industry_title = naics.title(&industries[0]).unwrap_or("industry partners");
@@ -967,31 +969,24 @@ fn project(rng: &mut ChaCha8Rng, config: &GeneratorConfig, inst: &Site, n: usize
         }
     };
     let start = days_after(config.start, 7 * between(rng, 0, 3));
-    let mentor_hours = f64::from(between(rng, 1, 6));
+    let mentor_hours = f64::from(between(rng, mix.mentor_hours.min, mix.mentor_hours.max));
     let team_size = match framework {
         Framework::Apprenticeship => between(rng, 1, 2),
         _ => between(rng, 1, 6),
     };
-    let remote = chance(rng, 0.5);
+    let remote = chance(rng, mix.remote);
     let max_km = f64::from(5 * between(rng, 5, 40));
-    let size = match rng.random::<f64>() {
-        x if x < 0.6 => SizeBand::Any,
-        x if x < 0.7 => SizeBand::Micro,
-        x if x < 0.8 => SizeBand::Small,
-        x if x < 0.9 => SizeBand::Medium,
-        _ => SizeBand::Large,
-    };
-    let ip = match rng.random::<f64>() {
-        x if x < 0.65 => IpPolicy::Student,
-        x if x < 0.85 => IpPolicy::Open,
-        _ => IpPolicy::Partner,
-    };
+    const SIZES: [SizeBand; 5] = [SizeBand::Any, SizeBand::Micro, SizeBand::Small, SizeBand::Medium, SizeBand::Large];
+    let z = &mix.size;
+    let size = SIZES[pick_share(rng.random::<f64>(), &[z.any, z.micro, z.small, z.medium, z.large])];
+    const IPS: [IpPolicy; 3] = [IpPolicy::Student, IpPolicy::Open, IpPolicy::Partner];
+    let ip = IPS[pick_share(rng.random::<f64>(), &[mix.ip.student, mix.ip.open, mix.ip.partner])];
     let mut must = DimensionSet::EMPTY;
-    if chance(rng, 0.15) {
+    if chance(rng, mix.must) {
         const HARD: [Dimension; 3] = [Dimension::Location, Dimension::Ip, Dimension::Framework];
         let first = below(rng, HARD.len());
         must.insert(HARD[first]);
-        if chance(rng, 0.3) {
+        if chance(rng, mix.must_second) {
             must.insert(HARD[(first + 1 + below(rng, 2)) % HARD.len()]);
         }
     }

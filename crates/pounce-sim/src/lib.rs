@@ -37,6 +37,10 @@
 //! `"Name, CC"` label reads back as themselves are used (a less populous namesake would resolve to
 //! its bigger twin).
 //!
+//! The shares, ranges and probabilities below that are not read from the bundled data are the
+//! defaults of [`mix::PartnerMix`] and [`mix::ProjectMix`]; a scenario's `[partners]` and `[projects]`
+//! tables override any of them ([`GeneratorConfig::partner_mix`], [`GeneratorConfig::project_mix`]).
+//!
 //! - **Institutions** (count: [`GeneratorConfig::institution_count`]): placed in the
 //!   [`GeneratorConfig::near`] cities, cycled, or else drawn from cities of 100,000+ people
 //!   weighted by population (distinct while possible). Kinds cycle in this order, each with focus
@@ -117,6 +121,7 @@
 pub mod charts;
 pub mod experiment;
 pub mod generate;
+pub mod mix;
 mod random;
 pub mod referrals;
 pub mod scenario;
@@ -127,6 +132,7 @@ pub use experiment::{
     write_results_csv, write_summary_json,
 };
 pub use generate::{GeneratorConfig, Institution, generate, generate_partners};
+pub use mix::{PartnerMix, ProjectMix};
 pub use referrals::{ReferralConfig, generate_referrals};
 pub use scenario::{ReferralShape, Scenario, SimulationShape, TermShape};
 pub use simulate::{TermStats, simulate};

@@ -35,6 +35,18 @@
 //! join_base = 0.1                   # a reachable prospect joins with join_base +
 //! join_closeness = 0.5              #   join_closeness × closeness
 //! join_hops = 3                     # prospects join within this many hops
+//!
+//! [partners]                        # how partners are drawn: see pounce_sim::mix::PartnerMix
+//! remote_web = 0.6
+//! capacity = [{ base = 1, extra = 0.2 }, { min = 1, max = 2 }, { min = 1, max = 3 },
+//!             { min = 2, max = 4 }, { min = 2, max = 6 }, { min = 3, max = 8 }]
+//! [partners.status]
+//! active = 0.8
+//!
+//! [projects]                        # how projects are drawn: see pounce_sim::mix::ProjectMix
+//! must = 0.15
+//! [projects.frameworks]
+//! pbl = 0.8
 //! ```
 //!
 //! ```
@@ -54,7 +66,7 @@ use pounce::matching::{Builtin, Constraints};
 use pounce::{Error, Gazetteer, Place, Problem, Problems, Weights};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::{GeneratorConfig, ReferralConfig};
+use crate::{GeneratorConfig, PartnerMix, ProjectMix, ReferralConfig};
 
 /// An experiment scenario: what to generate for each seed, how to score it, and what to compare.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,6 +91,10 @@ pub struct Scenario {
     pub constraints: Constraints,
     /// Behaviour between terms in `simulate`.
     pub simulation: SimulationShape,
+    /// How partners are drawn (the `[partners]` table; default: [`PartnerMix::default`]).
+    pub partners: PartnerMix,
+    /// How projects are drawn (the `[projects]` table; default: [`ProjectMix::default`]).
+    pub projects: ProjectMix,
 }
 
 /// The `[simulation]` table: how partners lapse and prospects join between simulated terms.
@@ -121,6 +137,8 @@ impl Default for Scenario {
             weights: Weights::default(),
             constraints: Constraints::default(),
             simulation: SimulationShape::default(),
+            partners: PartnerMix::default(),
+            projects: ProjectMix::default(),
         }
     }
 }
@@ -218,6 +236,8 @@ impl Scenario {
             start: t.start,
             near: t.near.iter().filter_map(|c| Gazetteer::bundled().resolve(c).ok().cloned()).collect(),
             local_share: t.local_share,
+            partner_mix: self.partners.clone(),
+            project_mix: self.projects.clone(),
             ..GeneratorConfig::default()
         }
     }
@@ -276,6 +296,16 @@ impl Scenario {
                 Some("term.preference_noise"),
                 format!("must be between 0 and 1, found {noise}"),
             ));
+        }
+        for (table, found) in [("partners", self.partners.problems()), ("projects", self.projects.problems())] {
+            for (key, reason) in found {
+                // A weights table may be its own `[partners.status]` section or an inline table.
+                let place = match text.map(|t| line_of(t, &format!("{table}.{key}"), "", None)) {
+                    Some(n) if n > 1 => Place::Line(n),
+                    _ => line(table, &key, None),
+                };
+                problems.push(Problem::new(source, place, Some(&format!("{table}.{key}")), reason));
+            }
         }
         for name in &self.strategies {
             if let Err(e) = Builtin::from_str(name) {

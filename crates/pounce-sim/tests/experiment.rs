@@ -93,6 +93,43 @@ fn shipped_scenario_parses() {
 }
 
 #[test]
+fn shipped_scenario_spells_out_the_default_mixes() {
+    let s = Scenario::from_toml(SHIPPED, "term.toml").unwrap();
+    assert_eq!(s.partners, pounce_sim::PartnerMix::default());
+    assert_eq!(s.projects, pounce_sim::ProjectMix::default());
+}
+
+#[test]
+fn scenario_mixes_shape_the_generated_term() {
+    let text = "[term]\nprojects = 60\npartners = 400\n\n[partners]\nremote_web = 1.0\nremote_other = 1.0\n\
+                capacity = [{ min = 7, max = 7 }, { min = 7, max = 7 }, { min = 7, max = 7 }, { min = 7, max = 7 }, \
+                { min = 7, max = 7 }, { min = 7, max = 7 }]\n[partners.status]\nactive = 0\nprospect = 1\nlapsed = 0\n\
+                declined = 0\n\n[projects]\nmust = 0\n[projects.frameworks]\npbl = 0\napprenticeship = 1\ncodesign = 0\n";
+    let s = Scenario::from_toml(text, "mix.toml").unwrap_or_else(|e| panic!("{e}"));
+    let term = pounce_sim::generate(&s.generator_config(3));
+    assert!(term.partners.iter().all(|q| q.remote && q.capacity == 7));
+    assert!(term.partners.iter().all(|q| q.status == pounce::PartnerStatus::Prospect));
+    assert!(term.projects.iter().all(|p| p.framework == pounce::Framework::Apprenticeship && p.must.is_empty()));
+    // The defaults give a mix.
+    let plain =
+        pounce_sim::generate(&Scenario::from_toml("[term]\npartners = 400\n", "p.toml").unwrap().generator_config(3));
+    assert!(plain.partners.iter().any(|q| !q.remote) && plain.partners.iter().any(|q| q.capacity != 7));
+}
+
+#[test]
+fn scenario_mix_errors_name_their_line_and_key() {
+    let text = "[term]\nprojects = 3\n\n[partners]\npbl = 1.5\nskills = { min = 9, max = 2 }\n\n[partners.status]\n\
+                active = -1\n\n[projects]\nremote = 2\n";
+    let e = Scenario::from_toml(text, "s.toml").unwrap_err().to_string();
+    assert!(e.contains("s.toml:5: partners.pbl: must be a probability between 0 and 1, found 1.5"), "{e}");
+    assert!(e.contains("s.toml:6: partners.skills: min (9) must not exceed max (2)"), "{e}");
+    assert!(e.contains("s.toml:8: partners.status"), "{e}");
+    assert!(e.contains("s.toml:12: projects.remote"), "{e}");
+    let e = Scenario::from_toml("[partners]\ncapacity = [{ lo = 1 }]\n", "s.toml").unwrap_err().to_string();
+    assert!(e.contains("s.toml:2"), "{e}");
+}
+
+#[test]
 fn results_are_byte_identical_on_any_thread_count() {
     let e = tiny(&["greedy", "optimal", "stable-projects"]);
     let on = |threads: usize| {
