@@ -93,7 +93,7 @@ class Workload:
         self.seed = seed
 
     def dir(self, work: Path) -> Path:
-        return work / self.name
+        return work / ("quick" if self.quick else "full") / self.name
 
     def generate(self, d: Path) -> None:
         raise NotImplementedError
@@ -563,12 +563,16 @@ def main() -> None:
     ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these workloads")
     ap.add_argument("--skip-networkx", action="store_true", help="do not run networkx.pagerank (slow)")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/pounce")
+    ap.add_argument("--pounce", type=Path, help="the pounce binary to time (implies --no-build)")
     ap.add_argument("--work", type=Path, default=HERE / "work", help="where instances are written")
     ap.add_argument("--results", type=Path, help="Markdown output (default RESULTS.md; work/RESULTS-quick.md with --quick)")
     a = ap.parse_args()
     runs = a.runs or (3 if a.quick else 5)
     results = a.results or (a.work / "RESULTS-quick.md" if a.quick else HERE / "RESULTS.md")
 
+    global POUNCE
+    if a.pounce:
+        POUNCE, a.no_build = a.pounce.resolve(), True
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "pounce-cli"], cwd=ROOT, check=True)
     chosen = [w for w in workloads(a.quick, a.seed, not a.skip_networkx) if not a.only or w.name in a.only]

@@ -10,6 +10,8 @@ use super::fields::Fields;
 use crate::error::{Error, Place, Problem, Problems, Result};
 use crate::matching::{Assignment, Market, MarketPartner, MarketProject};
 
+mod fast;
+
 /// One row of a scores file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreRow {
@@ -74,7 +76,11 @@ fn rows<T>(
 
 /// Reads `project,partner,score[,hours]`.
 pub fn read_scores_csv<R: Read>(r: R, source: &str) -> Result<Vec<ScoreRow>> {
-    rows(r, source, &["project", "partner", "score", "hours"], &["project", "partner", "score"], |f| {
+    let bytes = read_all(r, source)?;
+    if let Some(rows) = fast::scores(&bytes) {
+        return Ok(rows);
+    }
+    rows(&bytes[..], source, &["project", "partner", "score", "hours"], &["project", "partner", "score"], |f| {
         let project = f.required("project")?.to_owned();
         let partner = f.required("partner")?.to_owned();
         f.required("score")?;
@@ -103,7 +109,11 @@ pub fn read_capacities_csv<R: Read>(r: R, source: &str) -> Result<Vec<CapacityRo
 
 /// Reads `chooser,chosen,rank[,side]` (`side` is `project` or `partner`: the chooser's side).
 pub fn read_preferences_csv<R: Read>(r: R, source: &str) -> Result<Vec<PreferenceRow>> {
-    rows(r, source, &["chooser", "chosen", "rank", "side"], &["chooser", "chosen", "rank"], |f| {
+    let bytes = read_all(r, source)?;
+    if let Some(rows) = fast::preferences(&bytes) {
+        return Ok(rows);
+    }
+    rows(&bytes[..], source, &["chooser", "chosen", "rank", "side"], &["chooser", "chosen", "rank"], |f| {
         let chooser = f.required("chooser")?.to_owned();
         let chosen = f.required("chosen")?.to_owned();
         f.required("rank")?;
@@ -130,6 +140,13 @@ pub fn read_assignment_csv<R: Read>(r: R, source: &str) -> Result<Vec<(String, O
         let partner = f.text("partner").map(str::to_owned);
         Some((project, partner, f.place().clone()))
     })
+}
+
+/// The whole input, for the fast path of large files (which falls back to the general reader).
+fn read_all(mut r: impl Read, source: &str) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    r.read_to_end(&mut bytes).map_err(|error| Error::Io { source_name: source.to_owned(), error })?;
+    Ok(bytes)
 }
 
 fn place_words(p: &Place) -> String {
@@ -159,6 +176,9 @@ fn partners_of(capacities: &[CapacityRow]) -> (Vec<MarketPartner>, HashMap<&str,
 /// the capacities file's order; each side ranks the other by score. Every partner of the scores
 /// must have a capacity row; every pair may appear once.
 pub fn market_from_scores(scores: &[ScoreRow], scores_source: &str, capacities: &[CapacityRow]) -> Result<Market> {
+    if let Some(market) = fast::market_from_scores(scores, capacities) {
+        return market;
+    }
     let (partners, qindex) = partners_of(capacities);
     let mut problems = Problems::default();
     let mut pindex: HashMap<&str, usize> = HashMap::new();
@@ -205,6 +225,9 @@ pub fn market_from_preferences(
     prefs_source: &str,
     capacities: &[CapacityRow],
 ) -> Result<Market> {
+    if let Some(market) = fast::market_from_preferences(prefs, capacities) {
+        return market;
+    }
     let (partners, qindex) = partners_of(capacities);
     let mut problems = Problems::default();
     let mut pindex: HashMap<String, usize> = HashMap::new();

@@ -1,0 +1,262 @@
+//! The fast path of the large market files (scores and preferences, millions of rows): a clean file
+//! is parsed straight from its bytes into rows, without the per-row records of the general reader,
+//! and the market is built without hashing pairs of strings.
+//!
+//! Every function here returns `None` at the first thing that is not plainly valid (an unknown or
+//! repeated column, a ragged row, a value that is missing, not UTF-8, not a number or out of range,
+//! an unknown partner, a repeated pair, no rows at all); the caller then runs the general path on the
+//! same input, which reports every problem with its file, line and field. So the fast path accepts
+//! exactly the inputs the general path accepts without a problem, and yields the same rows and the
+//! same market for them.
+
+use std::collections::HashMap;
+
+use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
+use crate::error::{Place, Result};
+use crate::matching::{Market, MarketProject};
+
+/// The trimmed, non-empty text of each known column of one row (`None`: absent or empty).
+type Values<'a> = [Option<&'a str>; 4];
+
+/// Parses every row of a clean CSV file with `make`, or `None` (see the module docs).
+fn clean_rows<T>(
+    bytes: &[u8],
+    known: &[&str],
+    required: &[&str],
+    mut make: impl FnMut(&Values<'_>, Place) -> Option<T>,
+) -> Option<Vec<T>> {
+    debug_assert!(known.len() <= 4);
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
+    let headers = rdr.byte_headers().ok()?.clone();
+    let mut columns: [Option<usize>; 4] = [None; 4];
+    let mut named = false;
+    for (i, raw) in headers.iter().enumerate() {
+        let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+        let name = std::str::from_utf8(raw).ok()?.trim().to_ascii_lowercase();
+        if name.is_empty() {
+            continue; // ignored by the general reader too
+        }
+        named = true;
+        let k = known.iter().position(|k| *k == name)?;
+        if columns[k].replace(i).is_some() {
+            return None;
+        }
+    }
+    if !named || required.iter().any(|r| known.iter().position(|k| k == r).is_none_or(|k| columns[k].is_none())) {
+        return None;
+    }
+    let width = headers.len();
+    let mut rec = csv::ByteRecord::new();
+    let mut out = Vec::new();
+    while rdr.read_byte_record(&mut rec).ok()? {
+        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            continue; // a blank line
+        }
+        if rec.len() != width {
+            return None;
+        }
+        let line = rec.position().map_or(0, |p| p.line());
+        let mut values: Values<'_> = [None; 4];
+        for (slot, column) in values.iter_mut().zip(columns) {
+            if let Some(c) = column {
+                let s = std::str::from_utf8(&rec[c]).ok()?.trim();
+                if !s.is_empty() {
+                    *slot = Some(s);
+                }
+            }
+        }
+        out.push(make(&values, Place::Line(line))?);
+    }
+    if out.is_empty() { None } else { Some(out) }
+}
+
+/// A number the general reader accepts without a problem (`Fields::number`).
+fn number(s: &str, min: f64, max: f64) -> Option<f64> {
+    s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= min && *v <= max)
+}
+
+/// `read_scores_csv` of a clean file.
+pub(super) fn scores(bytes: &[u8]) -> Option<Vec<ScoreRow>> {
+    clean_rows(bytes, &["project", "partner", "score", "hours"], &["project", "partner", "score"], |v, place| {
+        Some(ScoreRow {
+            project: v[0]?.to_owned(),
+            partner: v[1]?.to_owned(),
+            score: number(v[2]?, -1e12, 1e12)?,
+            hours: match v[3] {
+                None => 0.0,
+                Some(s) => number(s, 0.0, 1e9)?,
+            },
+            place,
+        })
+    })
+}
+
+/// `read_preferences_csv` of a clean file.
+pub(super) fn preferences(bytes: &[u8]) -> Option<Vec<PreferenceRow>> {
+    clean_rows(bytes, &["chooser", "chosen", "rank", "side"], &["chooser", "chosen", "rank"], |v, place| {
+        let rank = v[2]?.parse::<u64>().ok().filter(|r| (1..=u64::from(u32::MAX)).contains(r))? as u32;
+        let side = match v[3] {
+            None => None,
+            Some(s) if s.eq_ignore_ascii_case("partner") => Some(true),
+            Some(s) if s.eq_ignore_ascii_case("project") => Some(false),
+            Some(_) => return None,
+        };
+        Some(PreferenceRow {
+            chooser: v[0]?.to_owned(),
+            chosen: v[1]?.to_owned(),
+            rank,
+            chooser_is_partner: side,
+            place,
+        })
+    })
+}
+
+/// Whether some list holds an item twice.
+fn repeats(lists: &[Vec<(usize, u32)>]) -> bool {
+    let mut items: Vec<usize> = Vec::new();
+    lists.iter().any(|list| {
+        items.clear();
+        items.extend(list.iter().map(|&(i, _)| i));
+        items.sort_unstable();
+        items.windows(2).any(|w| w[0] == w[1])
+    })
+}
+
+/// `market_from_scores` when every partner has a capacity row and no pair repeats.
+pub(super) fn market_from_scores(scores: &[ScoreRow], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+    let (partners, qindex) = partners_of(capacities);
+    let mut pindex: HashMap<&str, usize> = HashMap::new();
+    let mut projects = Vec::new();
+    let mut pairs = Vec::with_capacity(scores.len());
+    let mut last: Option<(&str, usize)> = None;
+    for row in scores {
+        // Files usually list a project's pairs together: skip the hash lookup then.
+        let p = match last {
+            Some((id, p)) if id == row.project => p,
+            _ => *pindex.entry(row.project.as_str()).or_insert_with(|| {
+                projects.push(MarketProject { id: row.project.clone(), institution: String::new() });
+                projects.len() - 1
+            }),
+        };
+        last = Some((row.project.as_str(), p));
+        let q = *qindex.get(row.partner.as_str())?;
+        pairs.push((p, q, row.score, row.hours));
+    }
+    let mut keys: Vec<(usize, usize)> = pairs.iter().map(|&(p, q, _, _)| (p, q)).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    drop(keys);
+    Some(Market::from_scores(projects, partners, &pairs))
+}
+
+/// `market_from_preferences` when every partner named has a capacity row and nobody ranks anyone twice.
+pub(super) fn market_from_preferences(prefs: &[PreferenceRow], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+    let (partners, qindex) = partners_of(capacities);
+    let mut pindex: HashMap<&str, usize> = HashMap::new();
+    let mut projects = Vec::new();
+    let mut project_prefs: Vec<Vec<(usize, u32)>> = Vec::new();
+    let mut partner_prefs: Vec<Vec<(usize, u32)>> = vec![Vec::new(); partners.len()];
+    let mut last: Option<(&str, usize)> = None;
+    for row in prefs {
+        let is_partner = row.chooser_is_partner.unwrap_or_else(|| qindex.contains_key(row.chooser.as_str()));
+        let (project, partner) = if is_partner { (&row.chosen, &row.chooser) } else { (&row.chooser, &row.chosen) };
+        let q = *qindex.get(partner.as_str())?;
+        // A project's own list is usually contiguous: skip the hash lookup then.
+        let p = match last {
+            Some((id, p)) if id == project.as_str() => p,
+            _ => *pindex.entry(project.as_str()).or_insert_with(|| {
+                projects.push(MarketProject { id: project.clone(), institution: String::new() });
+                project_prefs.push(Vec::new());
+                projects.len() - 1
+            }),
+        };
+        last = Some((project.as_str(), p));
+        if is_partner {
+            partner_prefs[q].push((p, row.rank));
+        } else {
+            project_prefs[p].push((q, row.rank));
+        }
+    }
+    if repeats(&project_prefs) || repeats(&partner_prefs) {
+        return None;
+    }
+    Some(Market::from_preferences(projects, partners, &project_prefs, &partner_prefs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(project: &str, partner: &str, score: f64, hours: f64, line: u64) -> ScoreRow {
+        ScoreRow { project: project.into(), partner: partner.into(), score, hours, place: Place::Line(line) }
+    }
+
+    #[test]
+    fn clean_scores_read_as_the_general_reader_reads_them() {
+        let text = "\u{feff} Partner ,PROJECT,score,hours\r\n q1 ,p1,0.5,\r\n\r\n\"q2\",\"p,1\",-3e2,4\r\n,,,\r\n";
+        let rows = scores(text.as_bytes()).expect("clean");
+        let mut problems = crate::error::Problems::default();
+        let known = ["project", "partner", "score", "hours"];
+        let records = crate::input::csv_records::read(text.as_bytes(), "t", &known, &known[..3], &mut problems);
+        let lines: Vec<Place> = records.expect("readable").into_iter().map(|r| r.place).collect();
+        assert!(problems.is_empty());
+        assert_eq!(lines, rows.iter().map(|r| r.place.clone()).collect::<Vec<_>>());
+        let Place::Line(first) = lines[0] else { panic!("a line") };
+        let Place::Line(second) = lines[1] else { panic!("a line") };
+        assert_eq!(rows, vec![row("p1", "q1", 0.5, 0.0, first), row("p,1", "q2", -300.0, 4.0, second)]);
+    }
+
+    #[test]
+    fn anything_unusual_goes_to_the_general_reader() {
+        for bad in [
+            "",
+            "project,partner,score\n",
+            "project,partner,score,extra\np,q,1,x\n",
+            "project,partner,score,score\np,q,1,1\n",
+            "project,partner\np,q\n",
+            "project,partner,score\np,q,1,2\n",
+            "project,partner,score\np,,1\n",
+            "project,partner,score\np,q,NaN\n",
+            "project,partner,score\np,q,1e13\n",
+            "project,partner,score,hours\np,q,1,-1\n",
+        ] {
+            assert_eq!(scores(bad.as_bytes()), None, "{bad:?}");
+        }
+        assert_eq!(scores(b"project,partner,score\np,q,\xff\n"), None);
+        assert_eq!(preferences(b"chooser,chosen,rank\np,q,0\n"), None);
+        assert_eq!(preferences(b"chooser,chosen,rank,side\np,q,1,both\n"), None);
+    }
+
+    #[test]
+    fn preferences_with_sides() {
+        let rows = preferences(b"chooser,chosen,rank,side\np,q,1,Project\nq,p,2,PARTNER\nr,q,+3,\n").expect("clean");
+        let sides: Vec<_> = rows.iter().map(|r| (r.rank, r.chooser_is_partner)).collect();
+        assert_eq!(sides, vec![(1, Some(false)), (2, Some(true)), (3, None)]);
+    }
+
+    #[test]
+    fn markets_with_a_problem_go_to_the_general_path() {
+        let caps = vec![CapacityRow { partner: "q".into(), capacity: 1, hours: None }];
+        let twice = vec![row("p", "q", 1.0, 0.0, 2), row("p", "q", 0.5, 0.0, 3)];
+        assert!(market_from_scores(&twice, &caps).is_none());
+        let unknown = vec![row("p", "x", 1.0, 0.0, 2)];
+        assert!(market_from_scores(&unknown, &caps).is_none());
+        let ok = vec![row("p", "q", 1.0, 0.0, 2), row("r", "q", 0.5, 0.0, 3)];
+        let market = market_from_scores(&ok, &caps).expect("fast").expect("valid");
+        assert_eq!(market.projects.len(), 2);
+        let pref = |chooser: &str, chosen: &str, rank| PreferenceRow {
+            chooser: chooser.into(),
+            chosen: chosen.into(),
+            rank,
+            chooser_is_partner: None,
+            place: Place::Line(2),
+        };
+        assert!(market_from_preferences(&[pref("p", "q", 1), pref("p", "q", 2)], &caps).is_none());
+        assert!(market_from_preferences(&[pref("q", "p", 1), pref("q", "p", 2)], &caps).is_none());
+        assert!(market_from_preferences(&[pref("p", "x", 1)], &caps).is_none());
+        let market = market_from_preferences(&[pref("p", "q", 1), pref("q", "p", 1)], &caps).expect("fast");
+        assert_eq!(market.expect("valid").edges().len(), 1);
+    }
+}
