@@ -4,12 +4,20 @@
 //! Subjects are processed in parallel (rayon); each keeps a bounded buffer of candidates truncated
 //! with `select_nth_unstable_by` (O(n + k log k) per subject), so the score matrix is never
 //! materialised and the result is the same on any number of threads.
+//!
+//! Partners for projects ([`Side::Projects`]) take a faster path with the same results: the pool is
+//! laid out once as columns in blocks, each block gets an upper bound of its
+//! best mutual score for the project, blocks are visited best bound first, and a block is skipped
+//! once its bound is below the current k-th best (or equal to it with every id ranked after it).
+//! Pairs in the visited blocks are scored on the columns with the scorer's exact arithmetic; only
+//! the ones that enter the top-k buffer are scored again in full by [`Scorer::score`].
 
 use std::cmp::Ordering;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::score::fast::{self, Pool, Tab};
 use crate::score::{Exclusion, PairScore, Scorer};
 
 /// Which side receives recommendations.
@@ -157,6 +165,17 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
         Side::Projects => id_ranks(term.partners.iter().map(|q| q.id.as_str())),
         Side::Partners => id_ranks(term.projects.iter().map(|p| p.id.as_str())),
     };
+    if side == Side::Projects && counterparts > 0 && fast::supported(scorer) {
+        let pool = Pool::new(scorer, &ties);
+        return (0..subjects)
+            .into_par_iter()
+            .map(|subject| {
+                let rec = recommend_partners(scorer, &pool, &ties, subject, k);
+                progress(1);
+                rec
+            })
+            .collect();
+    }
     (0..subjects)
         .into_par_iter()
         .map(|subject| {
@@ -177,9 +196,7 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
                     top.push(Candidate { mutual: score.mutual, tie, pick: Pick { index: other, score } });
                 }
             }
-            let mut excluded_by: Vec<(Exclusion, usize)> =
-                Exclusion::all().zip(excluded).filter(|(_, n)| *n > 0).collect();
-            excluded_by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let excluded_by = excluded_by(excluded);
             progress(1);
             Recommendation {
                 subject,
@@ -190,6 +207,52 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
             }
         })
         .collect()
+}
+
+/// The exclusion counts as `excluded_by` lists them: largest first, only non-zero.
+fn excluded_by(excluded: [usize; 16]) -> Vec<(Exclusion, usize)> {
+    let mut excluded_by: Vec<(Exclusion, usize)> = Exclusion::all().zip(excluded).filter(|(_, n)| *n > 0).collect();
+    excluded_by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    excluded_by
+}
+
+/// The top `k` partners of one project on the columnar path (see the module documentation).
+fn recommend_partners(scorer: &Scorer<'_>, pool: &Pool, ties: &[u32], project: usize, k: usize) -> Recommendation {
+    let tab = Tab::new(scorer, pool, project);
+    let (feasible, excluded) = tab.counts();
+    let mut top = TopK::new(k);
+    if k > 0 && feasible > 0 {
+        let mut best = [0.0; 64];
+        let mut blocks: Vec<(f64, u32)> = (0..pool.blocks()).map(|b| (tab.bound(b, &mut best), b as u32)).collect();
+        blocks.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for (bound, b) in blocks {
+            if let Some(t) = &top.threshold {
+                if bound < t.mutual {
+                    break;
+                }
+                if bound == t.mutual && pool.block_min_tie(b as usize) > t.tie {
+                    continue;
+                }
+            }
+            for pos in pool.block_range(b as usize) {
+                let Some(mutual) = tab.score(pos, &mut best) else { continue };
+                let partner = pool.partner(pos);
+                let tie = ties[partner];
+                if top.admits(mutual, tie) {
+                    let score = scorer.score(project, partner);
+                    debug_assert!(score.mutual == mutual && score.feasible(), "{score:?} against {mutual}");
+                    top.push(Candidate { mutual: score.mutual, tie, pick: Pick { index: partner, score } });
+                }
+            }
+        }
+    }
+    Recommendation {
+        subject: project,
+        picks: top.into_sorted().into_iter().map(|c| c.pick).collect(),
+        considered: pool.len(),
+        feasible,
+        excluded_by: excluded_by(excluded),
+    }
 }
 
 #[cfg(test)]

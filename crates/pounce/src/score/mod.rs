@@ -15,6 +15,7 @@
 
 pub mod dimensions;
 mod explain;
+pub(crate) mod fast;
 pub(crate) mod prepare;
 
 use serde::Serialize;

@@ -31,6 +31,11 @@ impl ProjectPrep {
     pub fn partner_offset(&self, qp: &PartnerPrep) -> f64 {
         self.offsets[qp.tz as usize]
     }
+
+    /// Hours east of UTC of zone `tz` (an index of the partners' zones) at the project's start date.
+    pub fn offset_at(&self, tz: u32) -> f64 {
+        self.offsets[tz as usize]
+    }
 }
 
 #[derive(Debug, Clone)]
