@@ -155,3 +155,48 @@ fn simulation_settings_come_from_the_scenario() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.lines().skip(1).all(|l| l.split(',').nth(4) == Some("0")), "{text}");
 }
+
+#[test]
+fn evaluate_scores_recommendations_against_held_out_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = dir.path().join("truth.csv");
+    // Ground truth: the optimal matching of the sample term (one partner per matched project).
+    pounce()
+        .args(["match", "--projects", "datasets/sample/projects.csv", "--partners", "datasets/sample/partners.csv"])
+        .args(["--strategy", "optimal", "--out", truth.to_str().unwrap()])
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    pounce()
+        .args(["evaluate", "--projects", "datasets/sample/projects.csv", "--partners", "datasets/sample/partners.csv"])
+        .args(["--strategies", "greedy", "--truth", truth.to_str().unwrap(), "--k", "5"])
+        .args(["--out", out.to_str().unwrap()])
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let value = |metric: &str| -> f64 {
+        let prefix = format!("0,recommend,{metric},");
+        csv.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{metric}: {csv}"))[prefix.len()..]
+            .parse()
+            .unwrap()
+    };
+    for m in ["precision_at_k", "recall_at_k", "ndcg_at_k", "mrr", "pool_coverage"] {
+        assert!((0.0..=1.0).contains(&value(m)), "{m}");
+    }
+    // One relevant partner per project: precision at 5 is recall / 5, and the optimal partner is often
+    // among the top recommendations.
+    assert!((value("precision_at_k") - value("recall_at_k") / 5.0).abs() < 1e-12);
+    assert!(value("mrr") > 0.2, "{csv}");
+    assert!(std::fs::read_to_string(out.join("report.md")).unwrap().contains("| recommend |"));
+
+    // Unknown ids are reported with their line; nothing is written.
+    std::fs::write(&truth, "project,partner\nP-NOPE,Q1\n").unwrap();
+    let out = dir.path().join("bad");
+    pounce()
+        .args(["evaluate", "--projects", "datasets/sample/projects.csv", "--partners", "datasets/sample/partners.csv"])
+        .args(["--truth", truth.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("truth.csv:2: project: unknown project \"P-NOPE\""));
+    assert!(!out.exists());
+}

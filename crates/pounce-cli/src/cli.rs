@@ -11,7 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 ///   pounce recommend --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv
 ///
-/// Exit codes: 0 success, 1 failure (I/O, internal error), 2 bad input (every problem is listed).
+/// Exit codes: 0 success, 1 failure (I/O, internal error), 2 bad input (every problem is listed),
+/// 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM. Output files are written whole or not at all:
+/// when interrupted, an existing file is left as it was.
 #[derive(Debug, Parser)]
 #[command(name = "pounce", version, about, long_about, max_term_width = 100)]
 pub struct Cli {
@@ -543,6 +545,8 @@ pub struct ReferralGenerateArgs {
 ///   pounce evaluate --scenario datasets/scenarios/term.toml --strategies greedy,optimal,stable-projects,stable-partners --seeds 30 --out results/
 ///
 ///   pounce evaluate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --strategies greedy,optimal,stable --out results/
+///
+///   pounce evaluate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --truth last_term.csv --k 10 --out results/
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// Scenario TOML (term shape, referrals, weights, constraints, default strategies and seeds).
@@ -560,6 +564,16 @@ pub struct EvaluateArgs {
     /// Number of seeds (default: the scenario's).
     #[arg(long, value_name = "N")]
     pub seeds: Option<usize>,
+    /// Held-out ground truth for a real instance: a CSV with `project,partner` columns (for example
+    /// last term's completed matches, or `pounce match` output); Pounce's top-k recommendations for
+    /// each project are scored against it (precision, recall and NDCG at k, MRR, pool coverage),
+    /// recorded as the strategy `recommend`. Needs --projects and --partners. (Scenarios measure
+    /// recommendations against the projects' stated preferences: their [recommendations] table.)
+    #[arg(long, value_name = "FILE")]
+    pub truth: Option<PathBuf>,
+    /// Recommendations per project scored against --truth.
+    #[arg(long, value_name = "K", default_value_t = 10)]
+    pub k: usize,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -3,7 +3,11 @@
 //! An [`Experiment`] is a [`Scenario`], the strategies to compare and the seeds. For each seed,
 //! [`run_experiment`] generates the term (and its referral network), scores it, builds the
 //! [`Market`], runs every strategy under the scenario's constraints and records every metric of
-//! [`pounce::metrics::assignment_metrics`] as a [`ResultRow`]. Seeds run in parallel (rayon); the
+//! [`pounce::metrics::assignment_metrics`] as a [`ResultRow`]; when the scenario's
+//! `[recommendations]` are enabled (the default), it also records the quality of Pounce's top-k
+//! recommendations against each project's held-out stated preferences
+//! ([`pounce::metrics::RECOMMENDATION_METRICS`], strategy [`RECOMMEND`], see
+//! [`crate::RecommendationShape`]). Seeds run in parallel (rayon); the
 //! rows come back in (seed, strategy, metric) order, so the output is byte-identical on any number
 //! of threads. No timings are recorded, for the same reason.
 //!
@@ -32,7 +36,8 @@
 //! strategies.push(("nobody".into(), Box::new(Nobody)));
 //! let experiment = Experiment { scenario, strategies, seeds: vec![1, 2] };
 //! let rows = run_experiment(&experiment, &|_| {})?;
-//! assert_eq!(rows.len(), 2 * 2 * pounce::metrics::ASSIGNMENT_METRICS.len());
+//! use pounce::metrics::{ASSIGNMENT_METRICS, RECOMMENDATION_METRICS};
+//! assert_eq!(rows.len(), 2 * (2 * ASSIGNMENT_METRICS.len() + RECOMMENDATION_METRICS.len()));
 //! let summary = summarise(&rows);
 //! let rate = |s: &str| summary.iter().find(|m| m.strategy == s && m.metric == "match_rate").unwrap().mean;
 //! assert!(rate("greedy") > 0.0 && rate("nobody") == 0.0);
@@ -45,9 +50,9 @@ use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use pounce::matching::{Builtin, Market, Strategy, run};
-use pounce::metrics::{ASSIGNMENT_METRICS, assignment_metrics};
+use pounce::metrics::{ASSIGNMENT_METRICS, assignment_metrics, recommendation_lists, recommendation_metrics};
 use pounce::referral::{PageRankOptions, ReferralGraph, Referrals};
-use pounce::{Error, Scorer};
+use pounce::{Error, Scorer, Side, recommend};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -196,7 +201,52 @@ fn run_seed(e: &Experiment, seed: u64) -> pounce::Result<(Vec<ResultRow>, Vec<In
     } else {
         Market::from_scorer(&scorer)
     };
-    evaluate_market_detailed(&market, &e.strategies, &s.constraints, seed)
+    let (mut rows, institutions) = evaluate_market_detailed(&market, &e.strategies, &s.constraints, seed)?;
+    let r = &s.recommendations;
+    if r.enabled {
+        let recs = recommend(&scorer, r.k, Side::Projects, &|_| {});
+        let truth = stated_choices(&market, r.relevant);
+        rows.extend(recommendation_rows(&recs, &truth, term.partners.len(), r.k, seed));
+    }
+    Ok((rows, institutions))
+}
+
+/// The strategy name under which recommendation quality is recorded.
+pub const RECOMMEND: &str = "recommend";
+
+/// Each project's held-out relevant partners: those it ranks within its first `relevant` in the
+/// market (its stated preferences; ties at the cut are all in), by partner index.
+///
+/// ```
+/// # let term = pounce::doc_example_term();
+/// # let scorer = pounce::Scorer::new(&term, &pounce::Weights::default());
+/// let market = pounce::matching::Market::from_scorer(&scorer);
+/// let truth = pounce_sim::experiment::stated_choices(&market, 1);
+/// assert_eq!(truth.len(), market.projects.len());
+/// for (p, partners) in truth.iter().enumerate() {
+///     assert!(partners.iter().all(|&q| market.edges()[market.edge_index(p, q).unwrap()].project_rank == 1));
+/// }
+/// ```
+pub fn stated_choices(market: &Market, relevant: u32) -> Vec<Vec<usize>> {
+    (0..market.projects.len())
+        .map(|p| market.project_edges(p).iter().filter(|e| e.project_rank <= relevant).map(|e| e.partner).collect())
+        .collect()
+}
+
+/// Result rows of [`pounce::metrics::RECOMMENDATION_METRICS`] for recommendation lists against held-out relevant
+/// partners (`truth[p]`, by partner index), recorded under the strategy [`RECOMMEND`].
+pub fn recommendation_rows(
+    recs: &[pounce::Recommendation],
+    truth: &[Vec<usize>],
+    pool: usize,
+    k: usize,
+    seed: u64,
+) -> Vec<ResultRow> {
+    let lists = recommendation_lists(recs);
+    recommendation_metrics(&lists, truth, pool, k)
+        .into_iter()
+        .map(|(metric, value)| ResultRow { seed, strategy: RECOMMEND.to_owned(), metric, value })
+        .collect()
 }
 
 /// A standard normal draw that depends only on its arguments (splitmix64 hashing and Box–Muller), so
@@ -410,9 +460,19 @@ pub const METRIC_DEFINITIONS: [(&str, &str); 17] = [
     ("largest_sector_share", "share of matched pairs in the largest partner sector"),
 ];
 
-/// The one-line definition of a metric of [`ASSIGNMENT_METRICS`] (empty for another name).
+/// One-line definitions of [`pounce::metrics::RECOMMENDATION_METRICS`], in its order.
+pub const RECOMMENDATION_DEFINITIONS: [(&str, &str); 5] = [
+    ("precision_at_k", "recommendations: share of each project's top k that is relevant (held out)"),
+    ("recall_at_k", "recommendations: share of each project's relevant partners found in its top k"),
+    ("ndcg_at_k", "recommendations: normalised discounted cumulative gain at k (binary relevance)"),
+    ("mrr", "recommendations: mean reciprocal rank of the first relevant partner"),
+    ("pool_coverage", "recommendations: share of the partner pool in at least one project's top k"),
+];
+
+/// The one-line definition of a metric of [`ASSIGNMENT_METRICS`] or [`pounce::metrics::RECOMMENDATION_METRICS`]
+/// (empty for another name).
 pub fn metric_definition(metric: &str) -> &'static str {
-    METRIC_DEFINITIONS.iter().find(|(m, _)| *m == metric).map_or("", |(_, d)| d)
+    METRIC_DEFINITIONS.iter().chain(&RECOMMENDATION_DEFINITIONS).find(|(m, _)| *m == metric).map_or("", |(_, d)| d)
 }
 
 fn io(name: &str) -> impl Fn(std::io::Error) -> Error + '_ {

@@ -134,5 +134,5 @@ pub use experiment::{
 pub use generate::{GeneratorConfig, Institution, generate, generate_partners};
 pub use mix::{PartnerMix, ProjectMix};
 pub use referrals::{ReferralConfig, generate_referrals};
-pub use scenario::{ReferralShape, Scenario, SimulationShape, TermShape};
+pub use scenario::{RecommendationShape, ReferralShape, Scenario, SimulationShape, TermShape};
 pub use simulate::{TermStats, simulate};

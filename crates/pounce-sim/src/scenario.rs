@@ -43,6 +43,10 @@
 //! [partners.status]
 //! active = 0.8
 //!
+//! [recommendations]                 # quality against held-out stated preferences
+//! k = 10                            # recommendations per project
+//! relevant = 10                     # a project's first 10 stated choices are relevant
+//!
 //! [projects]                        # how projects are drawn: see pounce_sim::mix::ProjectMix
 //! must = 0.15
 //! [projects.frameworks]
@@ -95,6 +99,31 @@ pub struct Scenario {
     pub partners: PartnerMix,
     /// How projects are drawn (the `[projects]` table; default: [`ProjectMix::default`]).
     pub projects: ProjectMix,
+    /// Recommendation quality against held-out stated preferences.
+    pub recommendations: RecommendationShape,
+}
+
+/// The `[recommendations]` table: how `evaluate` measures recommendation quality on each generated
+/// term. The held-out ground truth is each project's own stated preferences (the market's ranking,
+/// with the scenario's preference noise, which the recommender never sees): a partner is relevant
+/// to a project when the project ranks it within its first `relevant`. Pounce's top-`k`
+/// recommendations by mutual score are then scored by precision, recall and NDCG at k, MRR and pool
+/// coverage ([`pounce::metrics::recommendation_metrics`]), as the strategy `recommend`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RecommendationShape {
+    /// Measure recommendation quality (default true).
+    pub enabled: bool,
+    /// Length of each project's recommendation list (default 10).
+    pub k: usize,
+    /// A project's first `relevant` stated choices are its relevant partners (default 10).
+    pub relevant: u32,
+}
+
+impl Default for RecommendationShape {
+    fn default() -> Self {
+        RecommendationShape { enabled: true, k: 10, relevant: 10 }
+    }
 }
 
 /// The `[simulation]` table: how partners lapse and prospects join between simulated terms.
@@ -139,6 +168,7 @@ impl Default for Scenario {
             simulation: SimulationShape::default(),
             partners: PartnerMix::default(),
             projects: ProjectMix::default(),
+            recommendations: RecommendationShape::default(),
         }
     }
 }
@@ -305,6 +335,17 @@ impl Scenario {
                     _ => line(table, &key, None),
                 };
                 problems.push(Problem::new(source, place, Some(&format!("{table}.{key}")), reason));
+            }
+        }
+        let r = &self.recommendations;
+        for (key, value) in [("k", r.k), ("relevant", r.relevant as usize)] {
+            if r.enabled && value == 0 {
+                problems.push(Problem::new(
+                    source,
+                    line("recommendations", key, None),
+                    Some(&format!("recommendations.{key}")),
+                    "must be at least 1",
+                ));
             }
         }
         for name in &self.strategies {

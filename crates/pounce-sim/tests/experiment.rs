@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use pounce::matching::{Assignment, Market, Resolved, Strategy, Uses};
-use pounce::metrics::ASSIGNMENT_METRICS;
+use pounce::metrics::{ASSIGNMENT_METRICS, RECOMMENDATION_METRICS};
 use pounce_sim::{
     Experiment, ResultRow, Scenario, builtin_strategies, run_experiment, summarise, write_report_markdown,
     write_results_csv, write_summary_json,
@@ -140,7 +140,7 @@ fn results_are_byte_identical_on_any_thread_count() {
     assert_eq!(one, on(2));
     assert_eq!(one, on(3));
     assert!(one.starts_with("seed,strategy,metric,value\n11,greedy,total_score,"), "{one}");
-    assert_eq!(one.lines().count(), 1 + 3 * 3 * ASSIGNMENT_METRICS.len());
+    assert_eq!(one.lines().count(), 1 + 3 * (3 * ASSIGNMENT_METRICS.len() + RECOMMENDATION_METRICS.len()));
 }
 
 #[test]
@@ -157,7 +157,12 @@ fn strategies_keep_their_known_relations() {
     let expected: Vec<(u64, &str, &str)> = e
         .seeds
         .iter()
-        .flat_map(|&s| e.strategies.iter().flat_map(move |(n, _)| ASSIGNMENT_METRICS.map(|m| (s, n.as_str(), m))))
+        .flat_map(|&s| {
+            e.strategies
+                .iter()
+                .flat_map(move |(n, _)| ASSIGNMENT_METRICS.map(|m| (s, n.as_str(), m)))
+                .chain(RECOMMENDATION_METRICS.map(|m| (s, "recommend", m)))
+        })
         .collect();
     assert_eq!(rows.iter().map(|r| (r.seed, r.strategy.as_str(), r.metric)).collect::<Vec<_>>(), expected);
     for &seed in &e.seeds {
@@ -220,7 +225,7 @@ fn report_and_summary_cover_every_strategy_and_metric() {
     let e = tiny(&["greedy", "optimal", "stable-projects"]);
     let rows = run_experiment(&e, &|_| {}).unwrap();
     let summaries = summarise(&rows);
-    assert_eq!(summaries.len(), 3 * ASSIGNMENT_METRICS.len());
+    assert_eq!(summaries.len(), 3 * ASSIGNMENT_METRICS.len() + RECOMMENDATION_METRICS.len());
     assert!(summaries.iter().all(|s| s.n == 3 && s.ci95.0 <= s.mean && s.mean <= s.ci95.1));
 
     let mut md = Vec::new();
@@ -231,7 +236,8 @@ fn report_and_summary_cover_every_strategy_and_metric() {
     for (name, _) in &e.strategies {
         assert!(md.contains(&format!("| {name} | ")), "{name} missing:\n{md}");
     }
-    for m in ASSIGNMENT_METRICS {
+    assert!(md.contains("| recommend | "), "{md}");
+    for m in ASSIGNMENT_METRICS.into_iter().chain(RECOMMENDATION_METRICS) {
         assert!(md.contains(&format!("## {m}\n")), "{m} missing");
         assert!(!pounce_sim::experiment::metric_definition(m).is_empty(), "{m} undefined");
     }
@@ -296,6 +302,37 @@ fn one_seed_of_the_shipped_scenario() {
     let start = Instant::now();
     let rows = run_experiment(&e, &|_| {}).unwrap();
     eprintln!("one seed of term.toml, {} strategies: {:?}", e.strategies.len(), start.elapsed());
-    assert_eq!(rows.len(), e.strategies.len() * ASSIGNMENT_METRICS.len());
+    assert_eq!(rows.len(), e.strategies.len() * ASSIGNMENT_METRICS.len() + RECOMMENDATION_METRICS.len());
     assert!(value(&rows, 1, "optimal", "total_score") >= value(&rows, 1, "greedy", "total_score") - 1e-9);
+}
+
+/// Recommendation quality against held-out stated preferences: in [0, 1], worse with more preference
+/// noise, and absent when disabled.
+#[test]
+fn recommendation_quality_falls_with_preference_noise() {
+    let base = "[term]\nprojects = 40\npartners = 300\n[referrals]\nenabled = false\n[recommendations]\nk = 10\nrelevant = 10\n";
+    let mean = |noise: f64, metric: &str| {
+        let mut scenario = Scenario::from_toml(base, "r.toml").unwrap();
+        scenario.term.preference_noise = noise;
+        let e = Experiment { scenario, strategies: builtin_strategies(&["greedy"]).unwrap(), seeds: vec![1, 2, 3] };
+        let rows = run_experiment(&e, &|_| {}).unwrap();
+        let v: Vec<f64> =
+            rows.iter().filter(|r| r.strategy == "recommend" && r.metric == metric).map(|r| r.value).collect();
+        assert_eq!(v.len(), 3);
+        assert!(v.iter().all(|x| (0.0..=1.0).contains(x)), "{metric}: {v:?}");
+        v.iter().sum::<f64>() / 3.0
+    };
+    let (clean, noisy) = (mean(0.0, "precision_at_k"), mean(0.3, "precision_at_k"));
+    eprintln!("precision@10: noise 0 {clean:.3}, noise 0.3 {noisy:.3}");
+    assert!(clean > 0.5, "{clean}");
+    assert!(noisy < clean, "{noisy} vs {clean}");
+    assert!(mean(0.0, "ndcg_at_k") > mean(0.3, "ndcg_at_k"));
+    assert!(mean(0.0, "pool_coverage") > 0.0);
+
+    let mut off = Scenario::from_toml(base, "r.toml").unwrap();
+    off.recommendations.enabled = false;
+    let e = Experiment { scenario: off, strategies: builtin_strategies(&["greedy"]).unwrap(), seeds: vec![1] };
+    assert!(run_experiment(&e, &|_| {}).unwrap().iter().all(|r| r.strategy != "recommend"));
+    let e = Scenario::from_toml("[recommendations]\nk = 0\n", "r.toml").unwrap_err().to_string();
+    assert!(e.contains("r.toml:2: recommendations.k: must be at least 1"), "{e}");
 }

@@ -781,6 +781,47 @@ pub fn assignment_metrics(market: &Market, a: &Assignment) -> Vec<(&'static str,
     ASSIGNMENT_METRICS.into_iter().zip(values).collect()
 }
 
+/// The names of [`recommendation_metrics`], in its order: `precision_at_k`, `recall_at_k`,
+/// `ndcg_at_k` ([`precision_at_k`], [`recall_at_k`], [`ndcg_at_k`] at the caller's k), `mrr`
+/// ([`mrr`]) and `pool_coverage` ([`coverage`] at k).
+pub const RECOMMENDATION_METRICS: [&str; 5] = ["precision_at_k", "recall_at_k", "ndcg_at_k", "mrr", "pool_coverage"];
+
+/// The quality of ranked recommendation lists against held-out relevant items, as `(name, value)`
+/// rows in the order of [`RECOMMENDATION_METRICS`]: precision, recall and NDCG at `k`, MRR, and the
+/// coverage at `k` of a pool of `pool` items. Subjects without relevant items are left out of the
+/// averages (see the functions).
+///
+/// ```
+/// use pounce::metrics::{RECOMMENDATION_METRICS, recommendation_metrics};
+///
+/// let lists = vec![vec![1, 2], vec![3, 0]];
+/// let relevant = vec![vec![2], vec![3, 4]];
+/// let row = recommendation_metrics(&lists, &relevant, 5, 2);
+/// assert_eq!(row.iter().map(|r| r.0).collect::<Vec<_>>(), RECOMMENDATION_METRICS);
+/// assert_eq!(row[0].1, 0.5); // one hit in two places, for both subjects
+/// assert_eq!(row[1].1, 0.75); // recall 1 and 1/2
+/// assert_eq!(row[3].1, 0.75); // reciprocal ranks 1/2 and 1
+/// assert_eq!(row[4].1, 0.8); // items 0, 1, 2, 3 of 5
+/// ```
+pub fn recommendation_metrics<R>(
+    lists: &[Vec<usize>],
+    relevant: &[R],
+    pool: usize,
+    k: usize,
+) -> Vec<(&'static str, f64)>
+where
+    for<'a> &'a R: IntoIterator<Item = &'a usize>,
+{
+    let values = [
+        precision_at_k(lists, relevant, k),
+        recall_at_k(lists, relevant, k),
+        ndcg_at_k(lists, relevant, k),
+        mrr(lists, relevant),
+        coverage(lists, pool, k),
+    ];
+    RECOMMENDATION_METRICS.into_iter().zip(values).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

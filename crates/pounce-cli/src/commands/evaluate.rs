@@ -2,13 +2,18 @@
 
 use anyhow::{Context, Result};
 use pounce_sim::charts::{Bar, fairness_by_group, metric_by_strategy, rank_distribution};
+use std::collections::HashMap;
+
+use pounce::{Problem, Problems};
 use pounce_sim::experiment::{
-    InstitutionRow, evaluate_market_detailed, run_experiment_detailed, scenario_intro, write_report,
+    InstitutionRow, evaluate_market_detailed, recommendation_rows, run_experiment_detailed, scenario_intro,
+    write_report,
 };
 use pounce_sim::{
     Experiment, MetricSummary, Scenario, builtin_strategies, summarise, write_results_csv, write_summary_json,
 };
 
+use super::matching::Source;
 use crate::cli::EvaluateArgs;
 use crate::{BadInput, files, progress};
 
@@ -72,12 +77,26 @@ fn run_instance(a: &EvaluateArgs) -> Result<()> {
         a.strategies.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
     };
     let strategies = builtin_strategies(&names)?;
-    let ((rows, institutions), projects, partners) = super::matching::with_market(&source, |market, _| {
-        Ok((
-            evaluate_market_detailed(market, &strategies, &constraints, 0)?,
-            market.projects.len(),
-            market.partners.len(),
-        ))
+    let truth = match (&a.truth, &source) {
+        (None, _) => None,
+        (Some(path), Source::Term(t)) => Some(read_truth(path, &t.0)?),
+        (Some(_), Source::Market(_)) => {
+            return Err(BadInput(
+                "--truth needs --projects and --partners: recommendations are made from the term".into(),
+            )
+            .into());
+        }
+    };
+    if truth.is_some() && a.k == 0 {
+        return Err(BadInput("--k: give at least 1".into()).into());
+    }
+    let ((rows, institutions), projects, partners) = super::matching::with_market(&source, |market, scorer| {
+        let mut out = evaluate_market_detailed(market, &strategies, &constraints, 0)?;
+        if let (Some(truth), Some(scorer)) = (&truth, scorer) {
+            let recs = pounce::recommend(scorer, a.k, pounce::Side::Projects, &|_| {});
+            out.0.extend(recommendation_rows(&recs, truth, scorer.term().partners.len(), a.k, 0));
+        }
+        Ok((out, market.projects.len(), market.partners.len()))
     })?;
     let names: Vec<String> = strategies.iter().map(|(n, _)| n.clone()).collect();
     let inputs: Vec<String> = [
@@ -99,6 +118,42 @@ fn run_instance(a: &EvaluateArgs) -> Result<()> {
         names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
     );
     write_all(a, &rows, &institutions, &intro, &names, 1)
+}
+
+/// Reads held-out ground truth (`project,partner` pairs) as each project's relevant partner indices;
+/// unknown ids are reported with their line.
+fn read_truth(path: &std::path::Path, term: &pounce::Term) -> Result<Vec<Vec<usize>>> {
+    let name = path.display().to_string();
+    let rows = pounce::input::read_assignment_csv(files::open(path)?, &name)?;
+    let projects: HashMap<&str, usize> = term.projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
+    let partners: HashMap<&str, usize> = term.partners.iter().enumerate().map(|(i, q)| (q.id.as_str(), i)).collect();
+    let mut truth = vec![Vec::new(); term.projects.len()];
+    let mut problems = Vec::new();
+    for (project, partner, place) in &rows {
+        let Some(partner) = partner else { continue };
+        match (projects.get(project.as_str()), partners.get(partner.as_str())) {
+            (Some(&p), Some(&q)) => truth[p].push(q),
+            (None, _) => problems.push(Problem::new(
+                &name,
+                place.clone(),
+                Some("project"),
+                format!("unknown project \"{project}\""),
+            )),
+            (_, None) => problems.push(Problem::new(
+                &name,
+                place.clone(),
+                Some("partner"),
+                format!("unknown partner \"{partner}\""),
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(pounce::Error::Invalid(Problems(problems)).into());
+    }
+    if truth.iter().all(Vec::is_empty) {
+        return Err(BadInput(format!("{name}: no project,partner pair to evaluate recommendations against")).into());
+    }
+    Ok(truth)
 }
 
 /// Writes results.csv, summary.json, report.md and the charts.
