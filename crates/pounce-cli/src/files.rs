@@ -31,11 +31,7 @@ pub fn term_from(projects_path: &Path, partners_path: &Path, weights_path: Optio
         g.keep(read_records(open(partners_path)?, &partners_path.display().to_string(), Kind::Partners, reference))?;
     let weights = match weights_path {
         None => Some(Weights::default()),
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
-            g.keep(Weights::from_toml(&text, &path.display().to_string()))?
-        }
+        Some(path) => g.keep(Weights::from_toml(&read_text(path)?, &path.display().to_string()))?,
     };
     g.finish()?;
     let term = Term {
@@ -151,10 +147,18 @@ pub fn referrals(
 pub fn weights_from(path: Option<&Path>) -> Result<Weights> {
     match path {
         None => Ok(Weights::default()),
-        Some(p) => {
-            let text =
-                std::fs::read_to_string(p).map_err(|e| BadInput(format!("{}: cannot read: {e}", p.display())))?;
-            Ok(Weights::from_toml(&text, &p.display().to_string())?)
-        }
+        Some(p) => Ok(Weights::from_toml(&read_text(p)?, &p.display().to_string())?),
     }
+}
+
+/// Reads a text file (TOML); bytes that are not UTF-8 are bad input, reported with their line.
+pub fn read_text(path: &Path) -> Result<String> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64 + 1;
+        let reason = format!("not UTF-8 text: byte {at} is not valid UTF-8 (save the file as UTF-8)");
+        Error::Invalid(Problems(vec![pounce::Problem::new(name, pounce::Place::Line(line), None, reason)])).into()
+    })
 }

@@ -57,6 +57,36 @@ impl fmt::Display for Problem {
     }
 }
 
+/// A problem for a TOML syntax or type error at byte range `span` of `text`: its line, and as field
+/// the key (`section.key`) or table written on that line, when there is one.
+///
+/// ```
+/// let p = pounce::toml_problem("w.toml", "[fit]\nskills = \"high\"\n", Some(16..22), "invalid type");
+/// assert_eq!(p.to_string(), "w.toml:2: fit.skills: invalid type");
+/// ```
+pub fn toml_problem(source: &str, text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> Problem {
+    let Some(span) = span else { return Problem::new(source, Place::File, None, message.trim()) };
+    let start = span.start.min(text.len());
+    let before = text.get(..start).unwrap_or(text);
+    let line = before.bytes().filter(|b| *b == b'\n').count() as u64 + 1;
+    let mut section = String::new();
+    let mut field = None;
+    for (i, l) in text.lines().enumerate().take(line as usize) {
+        let t = l.split('#').next().unwrap_or("").trim();
+        let header = t.trim_start_matches('[').trim_end_matches(']').trim();
+        if t.starts_with('[') && !header.contains(['"', '\'', ',', '=']) {
+            section = header.to_owned();
+            field = (i as u64 + 1 == line).then(|| section.clone());
+        } else if i as u64 + 1 == line {
+            field = t.split_once('=').map(|(k, _)| {
+                let k = k.trim().trim_matches('"');
+                if section.is_empty() { k.to_owned() } else { format!("{section}.{k}") }
+            });
+        }
+    }
+    Problem::new(source, Place::Line(line), field.as_deref(), message.trim())
+}
+
 /// Every problem found in one or more inputs, in the order they were found.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Problems(pub Vec<Problem>);

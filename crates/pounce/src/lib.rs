@@ -55,7 +55,7 @@ pub mod score;
 pub mod taxonomy;
 pub mod weights;
 
-pub use error::{Error, Place, Problem, Problems, Result};
+pub use error::{Error, Place, Problem, Problems, Result, toml_problem};
 pub use model::{
     CommitmentLevel, Dimension, DimensionSet, Framework, FrameworkOffer, IpPolicy, Location, Partner, PartnerStatus,
     Project, SizeBand, SkillWant, Term,

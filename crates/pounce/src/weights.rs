@@ -174,9 +174,8 @@ impl Weights {
         let w: Weights = match toml::from_str(text) {
             Ok(w) => w,
             Err(e) => {
-                let place = e.span().map_or(Place::File, |s| Place::Line(line_at(text, s.start)));
-                let msg = e.message().trim().to_owned();
-                return Err(crate::Error::Invalid(Problems(vec![Problem::new(source, place, None, msg)])));
+                let problem = crate::error::toml_problem(source, text, e.span(), e.message());
+                return Err(crate::Error::Invalid(Problems(vec![problem])));
             }
         };
         let problems = w.problems(text, source);
@@ -230,10 +229,6 @@ impl Weights {
         }
         p
     }
-}
-
-fn line_at(text: &str, offset: usize) -> u64 {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() as u64 + 1
 }
 
 /// The line of `key` in `[section]` (or of the section header when `key` is empty); 1 when absent.

@@ -34,7 +34,7 @@ fn find<'a>(s: &'a [MetricSummary], strategy: &str, metric: &str) -> Option<&'a 
 pub fn run(a: &EvaluateArgs) -> Result<()> {
     let Some(scenario_path) = &a.scenario else { return run_instance(a) };
     let name = scenario_path.display().to_string();
-    let text = std::fs::read_to_string(scenario_path).map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?;
+    let text = files::read_text(scenario_path)?;
     let mut scenario = Scenario::from_toml(&text, &name)?;
     if let Some(n) = a.seeds {
         if n == 0 {
@@ -65,8 +65,7 @@ fn run_instance(a: &EvaluateArgs) -> Result<()> {
     let source = super::matching::load(&a.market)?;
     let constraints = match &a.config {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+            let text = files::read_text(path)?;
             pounce::matching::MatchConfig::from_toml(&text, &path.display().to_string())?.constraints
         }
         None => Default::default(),

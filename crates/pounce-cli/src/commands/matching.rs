@@ -9,7 +9,7 @@ use pounce::input::{
 };
 use pounce::matching::rematch::{ChangeKind, rematch};
 use pounce::matching::report::report;
-use pounce::matching::{Builtin, Constraints, Market, MatchConfig, OptimalOptions, Proposer, run};
+use pounce::matching::{Builtin, Constraints, Market, MatchConfig, OptimalOptions, Origins, Proposer, run};
 use pounce::output::{write_match_csv, write_match_json};
 use pounce::{Scorer, Term, Weights};
 
@@ -33,8 +33,8 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
         (None, None, Some(s), None, Some(c)) => {
             let mut g = Gather::default();
             let name = s.display().to_string();
-            let scores = g.keep(read_scores_csv(files::open(s)?, &name))?;
-            let caps = g.keep(read_capacities_csv(files::open(c)?, &c.display().to_string()))?;
+            let scores = g.keep(read_scores_csv(files::open(s)?, &name).and_then(|r| non_empty(r, &name, "scores")))?;
+            let caps = g.keep(capacities(c)?)?;
             g.finish()?;
             let (scores, caps) = (scores.unwrap_or_default(), caps.unwrap_or_default());
             Ok(Source::Market(market_from_scores(&scores, &name, &caps)?))
@@ -42,8 +42,9 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
         (None, None, None, Some(s), Some(c)) => {
             let mut g = Gather::default();
             let name = s.display().to_string();
-            let prefs = g.keep(read_preferences_csv(files::open(s)?, &name))?;
-            let caps = g.keep(read_capacities_csv(files::open(c)?, &c.display().to_string()))?;
+            let prefs =
+                g.keep(read_preferences_csv(files::open(s)?, &name).and_then(|r| non_empty(r, &name, "preferences")))?;
+            let caps = g.keep(capacities(c)?)?;
             g.finish()?;
             let (prefs, caps) = (prefs.unwrap_or_default(), caps.unwrap_or_default());
             Ok(Source::Market(market_from_preferences(&prefs, &name, &caps)?))
@@ -55,29 +56,59 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
     }
 }
 
-fn pairs_file(path: &Path) -> Result<Vec<(String, String)>> {
+/// Refuses a file with a header and no rows: a market of nothing is a mistake, not a term.
+fn non_empty<T>(rows: Vec<T>, name: &str, what: &str) -> pounce::Result<Vec<T>> {
+    if rows.is_empty() {
+        let reason = format!("no {what}: the file has a header but no rows");
+        return Err(pounce::Error::Invalid(pounce::Problems(vec![pounce::Problem::new(
+            name,
+            pounce::Place::File,
+            None,
+            reason,
+        )])));
+    }
+    Ok(rows)
+}
+
+/// Reads a capacities file, keeping its problems apart from other failures.
+fn capacities(path: &Path) -> Result<pounce::Result<Vec<pounce::input::CapacityRow>>> {
+    let name = path.display().to_string();
+    Ok(read_capacities_csv(files::open(path)?, &name).and_then(|r| non_empty(r, &name, "capacities")))
+}
+
+/// A pair of ids, and the file and place it was read from.
+type PlacedPair = ((String, String), (String, pounce::Place));
+
+/// The pairs of a lock or forbid file, each with where it is (for messages).
+fn pairs_file(path: &Path) -> Result<Vec<PlacedPair>> {
     let name = path.display().to_string();
     let rows = read_assignment_csv(files::open(path)?, &name)?;
     let mut out = Vec::new();
     let mut missing = Vec::new();
     for (p, q, place) in rows {
         match q {
-            Some(q) => out.push((p, q)),
+            Some(q) => out.push(((p, q), (name.clone(), place))),
             None => missing.push(pounce::Problem::new(&name, place, Some("partner"), "a partner is required")),
         }
     }
     if missing.is_empty() { Ok(out) } else { Err(pounce::Error::Invalid(pounce::Problems(missing)).into()) }
 }
 
-/// The configuration file, with the flags applied on top.
-fn settings(s: &StrategyArgs, c: &ConstraintArgs, backups: Option<usize>) -> Result<(Builtin, Constraints, usize)> {
-    let mut config = match &s.config {
+/// The configuration file, with the flags applied on top; and where each constraint was read from.
+fn settings(
+    s: &StrategyArgs,
+    c: &ConstraintArgs,
+    backups: Option<usize>,
+) -> Result<(Builtin, Constraints, usize, Origins)> {
+    let (mut config, mut origins) = match &s.config {
         Some(path) => {
-            let text =
-                std::fs::read_to_string(path).map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
-            MatchConfig::from_toml(&text, &path.display().to_string())?
+            let name = path.display().to_string();
+            let text = files::read_text(path)?;
+            let config = MatchConfig::from_toml(&text, &name)?;
+            let origins = config.origins(&text, &name);
+            (config, origins)
         }
-        None => MatchConfig::default(),
+        None => (MatchConfig::default(), Origins::default()),
     };
     if let Some(st) = &s.strategy {
         config.strategy = Some(st.clone());
@@ -109,11 +140,32 @@ fn settings(s: &StrategyArgs, c: &ConstraintArgs, backups: Option<usize>) -> Res
         (_, Some(_)) => return Err(BadInput(format!("--proposer applies to the stable strategy, not {name}")).into()),
     }
     let k = &mut config.constraints;
+    // Origins run parallel to the pairs: pad the config's (when it could not place them) first.
+    origins.locked.resize(k.locked.len(), ("constraints".into(), pounce::Place::File));
+    origins.forbidden.resize(k.forbidden.len(), ("constraints".into(), pounce::Place::File));
     if let Some(f) = &c.lock {
-        k.locked.extend(pairs_file(f)?);
+        for (pair, at) in pairs_file(f)? {
+            k.locked.push(pair);
+            origins.locked.push(at);
+        }
     }
     if let Some(f) = &c.forbid {
-        k.forbidden.extend(pairs_file(f)?);
+        for (pair, at) in pairs_file(f)? {
+            k.forbidden.push(pair);
+            origins.forbidden.push(at);
+        }
+    }
+    // A flag overrides the file: its problems are the flag's.
+    for (key, given) in [
+        ("min_score", c.min_score.is_some()),
+        ("max_per_institution", c.max_per_institution.is_some()),
+        ("max_sector_share", c.max_sector_share.is_some()),
+    ] {
+        if given {
+            let flag = format!("--{}", key.replace('_', "-"));
+            origins.keys.retain(|(k, _)| k != key);
+            origins.keys.push((key.to_owned(), (flag, pounce::Place::File)));
+        }
     }
     k.min_score = c.min_score.or(k.min_score);
     k.max_per_institution = c.max_per_institution.or(k.max_per_institution);
@@ -121,7 +173,7 @@ fn settings(s: &StrategyArgs, c: &ConstraintArgs, backups: Option<usize>) -> Res
     k.retention |= c.retention;
     k.institution_min = c.institution_min.or(k.institution_min);
     k.budgets |= c.budgets;
-    Ok((strategy, config.constraints, backups.or(config.backups).unwrap_or(0)))
+    Ok((strategy, config.constraints, backups.or(config.backups).unwrap_or(0), origins))
 }
 
 pub(crate) fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Scorer<'_>>) -> Result<T>) -> Result<T> {
@@ -138,10 +190,10 @@ pub(crate) fn with_market<T>(source: &Source, f: impl FnOnce(&Market, Option<&Sc
 
 pub fn run_match(a: &MatchArgs) -> Result<()> {
     let source = load(&a.market)?;
-    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.output.backups)?;
+    let (strategy, constraints, backups, origins) = settings(&a.strategy, &a.constraints, a.output.backups)?;
     with_market(&source, |market, scorer| {
+        let resolved = constraints.resolve_at(market, &origins)?;
         let assignment = run(&strategy, market, &constraints)?;
-        let resolved = constraints.resolve(market)?;
         let rep = report(&strategy.to_string(), market, &resolved, &assignment, backups);
         files::write_output(a.output.out.as_deref(), |w, name| match a.output.format {
             DataFormat::Csv => write_match_csv(w, name, market, &rep),
@@ -154,8 +206,9 @@ pub fn run_match(a: &MatchArgs) -> Result<()> {
 
 pub fn run_rematch(a: &RematchArgs) -> Result<()> {
     let source = load(&a.market)?;
-    let (strategy, constraints, backups) = settings(&a.strategy, &a.constraints, a.output.backups)?;
+    let (strategy, constraints, backups, origins) = settings(&a.strategy, &a.constraints, a.output.backups)?;
     with_market(&source, |market, scorer| {
+        constraints.resolve_at(market, &origins)?;
         let name = a.previous.display().to_string();
         let rows = read_assignment_csv(files::open(&a.previous)?, &name)?;
         let previous = assignment_from_rows(market, &rows, &name)?;

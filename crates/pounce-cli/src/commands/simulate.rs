@@ -4,11 +4,11 @@ use anyhow::Result;
 use pounce_sim::{Scenario, builtin_strategies, simulate};
 
 use crate::cli::SimulateArgs;
-use crate::{BadInput, files};
+use crate::files;
 
 pub fn run(a: &SimulateArgs) -> Result<()> {
     let name = a.scenario.display().to_string();
-    let text = std::fs::read_to_string(&a.scenario).map_err(|e| BadInput(format!("{name}: cannot read: {e}")))?;
+    let text = files::read_text(&a.scenario)?;
     let scenario = Scenario::from_toml(&text, &name)?;
     let names: Vec<String> = if a.strategies.is_empty() { scenario.strategies.clone() } else { a.strategies.clone() };
     let strategies = builtin_strategies(&names)?;

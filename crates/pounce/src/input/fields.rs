@@ -81,7 +81,8 @@ impl<'a> Fields<'a> {
 
     pub(crate) fn required(&mut self, field: &str) -> Option<&'a str> {
         let t = self.text(field);
-        if t.is_none() {
+        // A list where one value is expected has been reported already.
+        if t.is_none() && !matches!(self.rec.fields.get(field), Some(Value::List(_))) {
             self.problem(field, "a value is required");
         }
         t
@@ -129,8 +130,12 @@ impl<'a> Fields<'a> {
                 default
             }
             Err(_) => {
-                let reason = if s.starts_with('-') && s[1..].parse::<u64>().is_ok() {
+                let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+                let whole = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+                let reason = if whole && s.starts_with('-') {
                     format!("must not be negative, found \"{s}\"")
+                } else if whole {
+                    format!("{s} is out of range: expected {min} to {max}")
                 } else {
                     format!("expected a whole number, found \"{s}\"")
                 };
@@ -156,8 +161,8 @@ impl<'a> Fields<'a> {
                 self.problem(field, format!("must not be negative, found {v}"));
                 default
             }
-            Ok(v) => {
-                self.problem(field, format!("{v} is out of range: expected {min} to {max}"));
+            Ok(_) => {
+                self.problem(field, format!("{s} is out of range: expected {min} to {max}"));
                 default
             }
             Err(_) => {
@@ -357,7 +362,7 @@ impl<'a> Fields<'a> {
         let mentor_hours = self.number("mentor_hours", 2.0, 0.0, 10_000.0);
         let contacts = self.whole("contacts", 1, 0, 10_000);
         let mut frameworks: Vec<FrameworkOffer> = self.parse_list("frameworks");
-        if self.text("frameworks").is_none() && self.list("frameworks").is_empty() {
+        if self.list("frameworks").is_empty() {
             frameworks = vec![FrameworkOffer::from_str("pbl").expect("pbl parses")];
         }
         let mut seen = Vec::new();

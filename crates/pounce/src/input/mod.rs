@@ -170,23 +170,42 @@ pub fn read_term_json<R: Read>(r: R, source: &str, reference: Reference<'_>) -> 
 }
 
 /// Reads projects or partners, CSV or JSON, guessing the format from the first non-blank byte
-/// (`{` is JSON). For JSON, the array of the asked kind is returned.
+/// (`{` or `[` is JSON). For JSON, the array of the asked kind is returned. A file without any
+/// record of the asked kind (a header and no rows, a JSON document without them) is refused.
 pub fn read_records<R: Read>(mut r: R, source: &str, kind: Kind, reference: Reference<'_>) -> Result<Term> {
     let mut bytes = Vec::new();
     r.read_to_end(&mut bytes).map_err(|error| Error::Io { source_name: source.to_owned(), error })?;
     let first = bytes.iter().copied().find(|b| !(b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF));
-    if first == Some(b'{') {
+    let term = if matches!(first, Some(b'{' | b'[')) {
         let mut term = read_term_json(bytes.as_slice(), source, reference)?;
         match kind {
             Kind::Projects => term.partners.clear(),
             Kind::Partners => term.projects.clear(),
         }
-        return Ok(term);
+        term
+    } else {
+        match kind {
+            Kind::Projects => {
+                Term { projects: read_projects_csv(bytes.as_slice(), source, reference)?, partners: vec![] }
+            }
+            Kind::Partners => {
+                Term { projects: vec![], partners: read_partners_csv(bytes.as_slice(), source, reference)? }
+            }
+        }
+    };
+    let (count, what) = match kind {
+        Kind::Projects => (term.projects.len(), "projects"),
+        Kind::Partners => (term.partners.len(), "partners"),
+    };
+    if count == 0 {
+        let reason = if first == Some(b'{') {
+            format!("no {what}: expected a non-empty \"{what}\" array")
+        } else {
+            format!("no {what}: the file has a header but no rows")
+        };
+        return Err(Error::Invalid(Problems(vec![Problem::new(source, Place::File, None, reason)])));
     }
-    Ok(match kind {
-        Kind::Projects => Term { projects: read_projects_csv(bytes.as_slice(), source, reference)?, partners: vec![] },
-        Kind::Partners => Term { projects: vec![], partners: read_partners_csv(bytes.as_slice(), source, reference)? },
-    })
+    Ok(term)
 }
 
 /// Builds entities from records, checking that ids are unique (also among rows with other problems).

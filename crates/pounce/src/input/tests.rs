@@ -157,3 +157,25 @@ fn written_terms_read_back_identically() {
     assert_eq!(read_projects_csv(pb.as_slice(), "p", r).unwrap(), term.projects);
     assert_eq!(read_partners_csv(qb.as_slice(), "q", r).unwrap(), term.partners);
 }
+
+#[test]
+fn json_list_fields_are_read_as_lists() {
+    // `frameworks` and `ip` as JSON arrays (once refused as "expected a single value").
+    let json = r#"{"partners": [{"id": "Q1", "name": "A", "industries": ["5415"], "employees": 4,
+                   "city": "Lyon, FR", "frameworks": ["codesign", "pbl:6-16"], "ip": ["open"]}]}"#;
+    let q = &read_term_json(json.as_bytes(), "t.json", Reference::bundled()).unwrap().partners[0];
+    assert_eq!(q.frameworks.len(), 2);
+    assert_eq!(q.frameworks[1].max_weeks, 16);
+    assert_eq!(q.ip, vec![crate::IpPolicy::Open]);
+}
+
+#[test]
+fn numbers_too_large_say_so_and_empty_files_are_refused() {
+    let csv = format!("{PARTNERS_HEADER}Q1,A,5415,,99999999999999999999,\"Lyon, FR\",,,,,,,,,\n");
+    let p = problems(read_partners_csv(csv.as_bytes(), "q.csv", Reference::bundled()));
+    assert_eq!(p, vec!["q.csv:2: employees: 99999999999999999999 is out of range: expected 1 to 10000000"]);
+    let p = problems(read_records(PARTNERS_HEADER.as_bytes(), "q.csv", Kind::Partners, Reference::bundled()));
+    assert_eq!(p, vec!["q.csv: no partners: the file has a header but no rows"]);
+    let p = problems(read_records("[]".as_bytes(), "q.json", Kind::Partners, Reference::bundled()));
+    assert_eq!(p, vec!["q.json:$: expected an object with \"projects\" and/or \"partners\" arrays"]);
+}

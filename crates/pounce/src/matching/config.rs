@@ -20,8 +20,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Constraints, Proposer};
-use crate::error::{Error, Place, Problem, Problems, Result};
+use super::{Constraints, Origins, Proposer};
+use crate::error::{Error, Place, Problems, Result, toml_problem};
 
 /// The contents of a match configuration file. Every key is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -50,11 +50,46 @@ impl MatchConfig {
     /// assert!(pounce::matching::MatchConfig::from_toml("stratgy = 1", "m.toml").is_err());
     /// ```
     pub fn from_toml(text: &str, source: &str) -> Result<MatchConfig> {
-        toml::from_str(text).map_err(|e| {
-            let place = e.span().map_or(Place::File, |s| {
-                Place::Line(text[..s.start.min(text.len())].bytes().filter(|b| *b == b'\n').count() as u64 + 1)
-            });
-            Error::Invalid(Problems(vec![Problem::new(source, place, None, e.message().trim().to_owned())]))
-        })
+        toml::from_str(text)
+            .map_err(|e| Error::Invalid(Problems(vec![toml_problem(source, text, e.span(), e.message())])))
+    }
+
+    /// Where this configuration's constraints are in `text` (the file it was read from), for
+    /// [`Constraints::resolve_at`]: the line of each locked and forbidden pair and of each setting.
+    pub fn origins(&self, text: &str, source: &str) -> Origins {
+        let at = |line: u64| (source.to_owned(), Place::Line(line));
+        let lines: Vec<&str> = text.lines().collect();
+        // The line of `key = ...` in [constraints], or None.
+        let key_line = |key: &str| -> Option<usize> {
+            let mut section = String::new();
+            for (i, l) in lines.iter().enumerate() {
+                let t = l.split('#').next().unwrap_or("").trim();
+                if let Some(name) = t.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                    section = name.trim().to_owned();
+                } else if section == "constraints" && t.split_once('=').is_some_and(|(k, _)| k.trim() == key) {
+                    return Some(i);
+                }
+            }
+            None
+        };
+        let pairs = |key: &str, list: &[(String, String)]| -> Vec<(String, Place)> {
+            let Some(start) = key_line(key) else { return vec![] };
+            let mut from = start;
+            list.iter()
+                .map(|(p, q)| {
+                    let (qp, qq) = (format!("\"{p}\""), format!("\"{q}\""));
+                    let found = (from..lines.len()).find(|&i| lines[i].contains(&qp) && lines[i].contains(&qq));
+                    from = found.unwrap_or(from);
+                    at(found.unwrap_or(start) as u64 + 1)
+                })
+                .collect()
+        };
+        let locked = pairs("locked", &self.constraints.locked);
+        let forbidden = pairs("forbidden", &self.constraints.forbidden);
+        let keys = ["min_score", "max_sector_share", "max_per_institution"]
+            .into_iter()
+            .filter_map(|k| key_line(k).map(|i| (k.to_owned(), at(i as u64 + 1))))
+            .collect();
+        Origins { locked, forbidden, keys }
     }
 }

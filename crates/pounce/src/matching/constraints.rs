@@ -82,62 +82,84 @@ impl Constraints {
     /// Resolves ids against a market and checks the constraints for contradictions, reporting every
     /// problem: unknown ids, a pair both locked and forbidden, a project locked twice, a locked pair
     /// that is not feasible or scores below the minimum, locks beyond a partner's capacity or budget,
-    /// limits out of range.
+    /// limits out of range. Problems are placed in "constraints" as a whole; see
+    /// [`Constraints::resolve_at`] to name the files and lines they were read from.
     pub fn resolve(&self, market: &Market) -> Result<Resolved> {
+        self.resolve_at(market, &Origins::default())
+    }
+
+    /// [`Constraints::resolve`], with each problem placed where the constraint was read from.
+    pub fn resolve_at(&self, market: &Market, origins: &Origins) -> Result<Resolved> {
         let mut problems = Problems::default();
-        let mut problem =
-            |field: &str, reason: String| problems.push(Problem::new("constraints", Place::File, Some(field), reason));
+        let whole = ("constraints".to_owned(), Place::File);
+        let lock_at = |i: usize| origins.locked.get(i).unwrap_or(&whole);
+        let forbid_at = |i: usize| origins.forbidden.get(i).unwrap_or(&whole);
+        let key_at = |k: &str| origins.keys.iter().find(|(key, _)| key == k).map_or(&whole, |(_, at)| at);
+        let mut problem = |at: &At, field: &str, reason: String| {
+            problems.push(Problem::new(at.0.clone(), at.1.clone(), Some(field), reason))
+        };
         let pids: HashMap<&str, usize> = market.projects.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
         let qids: HashMap<&str, usize> = market.partners.iter().enumerate().map(|(i, p)| (p.id.as_str(), i)).collect();
-        let pair =
-            |field: &str, (p, q): &(String, String), problem: &mut dyn FnMut(&str, String)| -> Option<(usize, usize)> {
-                let pi = pids.get(p.as_str()).copied();
-                let qi = qids.get(q.as_str()).copied();
-                if pi.is_none() {
-                    problem(field, format!("unknown project \"{p}\""));
-                }
-                if qi.is_none() {
-                    problem(field, format!("unknown partner \"{q}\""));
-                }
-                pi.zip(qi)
-            };
+        let pair = |at: &At, field: &str, (p, q): &(String, String), problem: &mut dyn FnMut(&At, &str, String)| {
+            let pi = pids.get(p.as_str()).copied();
+            let qi = qids.get(q.as_str()).copied();
+            if pi.is_none() {
+                problem(at, field, format!("unknown project \"{p}\""));
+            }
+            if qi.is_none() {
+                problem(at, field, format!("unknown partner \"{q}\""));
+            }
+            pi.zip(qi)
+        };
         let mut locked: Vec<Option<usize>> = vec![None; market.projects.len()];
         let mut forbidden = HashSet::new();
-        for f in &self.forbidden {
-            if let Some((p, q)) = pair("forbidden", f, &mut problem) {
+        let mut forbidden_by: HashMap<usize, usize> = HashMap::new();
+        for (i, f) in self.forbidden.iter().enumerate() {
+            if let Some((p, q)) = pair(forbid_at(i), "forbidden", f, &mut problem) {
                 if let Some(e) = market.edge_index(p, q) {
                     forbidden.insert(e);
+                    forbidden_by.entry(e).or_insert(i);
                 }
             }
         }
         let mut load = vec![0u32; market.partners.len()];
         let mut hours = vec![0f64; market.partners.len()];
-        for l in &self.locked {
-            let Some((p, q)) = pair("locked", l, &mut problem) else { continue };
+        let mut last_lock = vec![0usize; market.partners.len()];
+        for (i, l) in self.locked.iter().enumerate() {
+            let at = lock_at(i);
+            let Some((p, q)) = pair(at, "locked", l, &mut problem) else { continue };
             let Some(e) = market.edge_index(p, q) else {
                 let why =
-                    market.no_edge_reasons.get(p).cloned().flatten().unwrap_or_else(|| "not a feasible pair".into());
+                    market.no_edge_reasons.get(p).cloned().flatten().map_or_else(String::new, |w| format!(" ({w})"));
                 problem(
+                    at,
                     "locked",
                     format!(
-                        "{}–{} is not a feasible pair ({why}); drop the lock or the `must` that excludes it",
+                        "{}–{} is not a feasible pair{why}; drop the lock or the `must` that excludes it",
                         l.0, l.1
                     ),
                 );
                 continue;
             };
-            if forbidden.contains(&e) {
-                problem("locked", format!("{}–{} is both locked and forbidden", l.0, l.1));
+            if let Some(&f) = forbidden_by.get(&e) {
+                let (source, place) = forbid_at(f);
+                let place = match place {
+                    Place::Line(n) => format!("{source}:{n}"),
+                    Place::Path(p) => format!("{source}:{p}"),
+                    Place::File => source.clone(),
+                };
+                problem(at, "locked", format!("{}–{} is both locked and forbidden (forbidden at {place})", l.0, l.1));
             }
             if let Some(prev) = locked[p] {
                 if prev != e {
-                    problem("locked", format!("project {} is locked to two partners", l.0));
+                    problem(at, "locked", format!("project {} is locked to two partners", l.0));
                 }
                 continue;
             }
             if let Some(m) = self.min_score {
                 if market.edges()[e].score < m {
                     problem(
+                        at,
                         "locked",
                         format!("{}–{} scores {:.4}, below min_score {m}", l.0, l.1, market.edges()[e].score),
                     );
@@ -146,10 +168,12 @@ impl Constraints {
             locked[p] = Some(e);
             load[q] += 1;
             hours[q] += market.edges()[e].hours;
+            last_lock[q] = i;
         }
         for (q, partner) in market.partners.iter().enumerate() {
             if load[q] > partner.capacity {
                 problem(
+                    lock_at(last_lock[q]),
                     "locked",
                     format!(
                         "{} projects are locked to {}, whose capacity is {}",
@@ -161,6 +185,7 @@ impl Constraints {
                 if let Some(b) = partner.budget {
                     if hours[q] > b + 1e-9 {
                         problem(
+                            lock_at(last_lock[q]),
                             "locked",
                             format!(
                                 "locked projects need {} mentor hours of {}, whose budget is {b}",
@@ -173,16 +198,16 @@ impl Constraints {
         }
         if let Some(m) = self.min_score {
             if !m.is_finite() {
-                problem("min_score", format!("must be a finite number, found {m}"));
+                problem(key_at("min_score"), "min_score", format!("must be a finite number, found {m}"));
             }
         }
         if let Some(s) = self.max_sector_share {
             if !(s > 0.0 && s <= 1.0) {
-                problem("max_sector_share", format!("must be in (0, 1], found {s}"));
+                problem(key_at("max_sector_share"), "max_sector_share", format!("must be in (0, 1], found {s}"));
             }
         }
         if self.max_per_institution == Some(0) {
-            problem("max_per_institution", "must be at least 1".into());
+            problem(key_at("max_per_institution"), "max_per_institution", "must be at least 1".into());
         }
         if !problems.is_empty() {
             return Err(Error::Invalid(problems));
@@ -199,6 +224,22 @@ impl Constraints {
             budgets: self.budgets,
         })
     }
+}
+
+/// A file and a place in it.
+type At = (String, Place);
+
+/// Where constraints were read from, so that [`Constraints::resolve_at`] names the file and line of
+/// each problem. Entries missing here are placed in "constraints" as a whole.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Origins {
+    /// For each entry of [`Constraints::locked`], in order: the file and the place in it.
+    pub locked: Vec<(String, Place)>,
+    /// For each entry of [`Constraints::forbidden`], in order: the file and the place in it.
+    pub forbidden: Vec<(String, Place)>,
+    /// For the other settings, by key (`min_score`, `max_sector_share`, `max_per_institution`): the
+    /// file and the place in it.
+    pub keys: Vec<(String, (String, Place))>,
 }
 
 /// Constraints resolved against one market (indices, not ids).

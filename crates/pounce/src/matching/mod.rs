@@ -31,7 +31,7 @@ use std::str::FromStr;
 use serde::Serialize;
 
 pub use config::MatchConfig;
-pub use constraints::{Constraints, Resolved, Uses};
+pub use constraints::{Constraints, Origins, Resolved, Uses};
 pub use market::{Edge, Market, MarketPartner, MarketProject};
 
 use crate::error::{Error, Result};
