@@ -219,11 +219,14 @@ fn excluded_by(excluded: [usize; 16]) -> Vec<(Exclusion, usize)> {
 /// The top `k` partners of one project on the columnar path (see the module documentation).
 fn recommend_partners(scorer: &Scorer<'_>, pool: &Pool, ties: &[u32], project: usize, k: usize) -> Recommendation {
     let tab = Tab::new(scorer, pool, project);
-    let (feasible, excluded) = tab.counts();
+    let (feasible, excluded, open) = tab.counts();
     let mut top = TopK::new(k);
     if k > 0 && feasible > 0 {
         let mut best = [0.0; 64];
-        let mut blocks: Vec<(f64, u32)> = (0..pool.blocks()).map(|b| (tab.bound(b, &mut best), b as u32)).collect();
+        let mut blocks: Vec<(f64, u32)> = (0..pool.blocks())
+            .filter(|&b| open.as_ref().is_none_or(|o| o[b]))
+            .map(|b| (tab.bound(b, &mut best), b as u32))
+            .collect();
         blocks.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for (bound, b) in blocks {
             if let Some(t) = &top.threshold {
@@ -235,7 +238,8 @@ fn recommend_partners(scorer: &Scorer<'_>, pool: &Pool, ties: &[u32], project: u
                 }
             }
             for pos in pool.block_range(b as usize) {
-                let Some(mutual) = tab.score(pos, &mut best) else { continue };
+                let floor = top.threshold.as_ref().map_or(f64::NEG_INFINITY, |t| t.mutual);
+                let Some(mutual) = tab.score(pos, &mut best, floor) else { continue };
                 let partner = pool.partner(pos);
                 let tie = ties[partner];
                 if top.admits(mutual, tie) {

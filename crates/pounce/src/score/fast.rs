@@ -120,8 +120,16 @@ impl Pool {
             });
             part_loc.push(id);
         }
+        // Scan order: partners close in industry, then in place, share blocks, so that the blocks'
+        // bounds are tight: first by the first code's 4-digit group, then by a 10-degree cell.
+        let cell = |lat: f64, lon: f64| ((lat / 10.0).floor() as i32, (lon / 10.0).floor() as i32);
         let mut order: Vec<u32> = (0..n as u32).collect();
-        order.sort_by_key(|&i| (term.partners[i as usize].industries.first().copied(), part_loc[i as usize], i));
+        order.sort_by_cached_key(|&i| {
+            let q = &term.partners[i as usize];
+            let first = q.industries.first().copied();
+            let group = first.map(|c| c.to_string().chars().take(4).collect::<String>());
+            (group, cell(q.location.lat, q.location.lon), first, part_loc[i as usize], i)
+        });
         let mut pool = Pool {
             order,
             ind_start: Vec::with_capacity(n + 1),
@@ -515,22 +523,25 @@ impl<'a> Tab<'a> {
         fails | pool.excl[pos]
     }
 
-    /// Feasible counterparts and exclusion counts (indexed like `Exclusion::all`).
-    pub(crate) fn counts(&self) -> (usize, [usize; 16]) {
+    /// Feasible counterparts, exclusion counts (indexed like `Exclusion::all`), and for projects
+    /// with `must` dimensions whether each block has a feasible partner.
+    pub(crate) fn counts(&self) -> (usize, [usize; 16], Option<Vec<bool>>) {
         let pool = self.pool;
         let n = pool.order.len();
         let mut excluded = [0usize; 16];
         if self.must == 0 {
             excluded[Dimension::COUNT] = pool.partner_only.0;
             excluded[Dimension::COUNT + 1] = pool.partner_only.1;
-            return (n - pool.partner_only.2, excluded);
+            return (n - pool.partner_only.2, excluded, None);
         }
         let mut best = [0.0; 64];
         let mut feasible = 0;
+        let mut open = vec![false; pool.blocks.len()];
         for pos in 0..n {
             let ex = self.exclusions(pos, &mut best);
             if ex == 0 {
                 feasible += 1;
+                open[pos / BLOCK] = true;
                 continue;
             }
             for (d, slot) in excluded.iter_mut().enumerate().take(Dimension::COUNT) {
@@ -539,11 +550,12 @@ impl<'a> Tab<'a> {
             excluded[Dimension::COUNT] += usize::from(ex & DECLINED != 0);
             excluded[Dimension::COUNT + 1] += usize::from(ex & NO_CAPACITY != 0);
         }
-        (feasible, excluded)
+        (feasible, excluded, Some(open))
     }
 
-    /// The mutual score of the pair at scan position `pos`, or `None` when it is excluded.
-    pub(crate) fn score(&self, pos: usize, best: &mut [f64; 64]) -> Option<f64> {
+    /// The mutual score of the pair at scan position `pos`, or `None` when it is excluded or its
+    /// score is certainly below `floor` (an upper bound with the skills at their best is).
+    pub(crate) fn score(&self, pos: usize, best: &mut [f64; 64], floor: f64) -> Option<f64> {
         let pool = self.pool;
         if pool.excl[pos] != 0 {
             return None;
@@ -551,7 +563,6 @@ impl<'a> Tab<'a> {
         let (industry, industry_pass) =
             self.industry(&pool.ind[pool.ind_start[pos] as usize..pool.ind_start[pos + 1] as usize]);
         let qskills = &pool.sk[pool.sk_start[pos] as usize..pool.sk_start[pos + 1] as usize];
-        let (skills, skills_pass, exercised) = self.skills(qskills, best);
         let (size, size_pass) = self.size[pool.band[pos] as usize];
         let (location, location_pass) = self.loc[pool.loc[pos] as usize];
         let hours = pool.hours[pos];
@@ -560,6 +571,16 @@ impl<'a> Tab<'a> {
         let (schedule, schedule_pass) = self.schedule(pool.from[pos], pool.to[pos]);
         let ip_pass = pool.ip[pos] & (1 << (self.p.ip as u8)) != 0;
         let (referral, referral_pass) = self.referral(pool.order[pos] as usize);
+        let ip = if ip_pass { 1.0 } else { 0.0 };
+        let load = self.load(hours);
+        if floor > f64::NEG_INFINITY {
+            let relevance = if qskills.is_empty() { 0.5 } else { 1.0 };
+            let values = [industry, 1.0, size, location, commitment, framework, schedule, ip, referral];
+            if self.scorer.combine(&values, &[industry, relevance, load, fw_appeal]).0 < floor {
+                return None;
+            }
+        }
+        let (skills, skills_pass, exercised) = self.skills(qskills, best);
         if self.must != 0 {
             let passes = [
                 industry_pass,
@@ -577,20 +598,10 @@ impl<'a> Tab<'a> {
                 return None;
             }
         }
-        let values = [
-            industry,
-            skills,
-            size,
-            location,
-            commitment,
-            framework,
-            schedule,
-            if ip_pass { 1.0 } else { 0.0 },
-            referral,
-        ];
+        let values = [industry, skills, size, location, commitment, framework, schedule, ip, referral];
         let relevance =
             if qskills.is_empty() { 0.5 } else { (exercised as f64 / qskills.len().min(3) as f64).min(1.0) };
-        let appeal = [industry, relevance, self.load(hours), fw_appeal];
+        let appeal = [industry, relevance, load, fw_appeal];
         Some(self.scorer.combine(&values, &appeal).0)
     }
 
