@@ -72,6 +72,13 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::{GeneratorConfig, PartnerMix, ProjectMix, ReferralConfig};
 
+/// Most projects a scenario may generate per term.
+pub const MAX_PROJECTS: usize = 100_000;
+/// Most partners a scenario may generate per term.
+pub const MAX_PARTNERS: usize = 1_000_000;
+/// Most seeds a scenario may run.
+pub const MAX_SEEDS: usize = 100_000;
+
 /// An experiment scenario: what to generate for each seed, how to score it, and what to compare.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -237,10 +244,8 @@ impl Scenario {
     /// Parses and validates a scenario. A syntax error, an unknown key, an unknown city or
     /// strategy, a share out of range or invalid weights are reported with their line.
     pub fn from_toml(text: &str, source: &str) -> pounce::Result<Scenario> {
-        let s: Scenario = toml::from_str(text).map_err(|e| {
-            let place = e.span().map_or(Place::File, |s| Place::Line(line_at(text, s.start)));
-            Error::Invalid(Problems(vec![Problem::new(source, place, None, e.message().trim().to_owned())]))
-        })?;
+        let s: Scenario = toml::from_str(text)
+            .map_err(|e| Error::Invalid(Problems(vec![pounce::toml_problem(source, text, e.span(), e.message())])))?;
         s.problems(Some(text), source).into_result(s)
     }
 
@@ -291,6 +296,23 @@ impl Scenario {
         for city in &self.term.near {
             if let Err(e) = Gazetteer::bundled().resolve(city) {
                 problems.push(Problem::new(source, line("term", "near", Some(city)), Some("term.near"), e));
+            }
+        }
+        // Sizes beyond these would exhaust memory or time long before a result: refuse them here.
+        for (section, key, v, max) in [
+            ("term", "projects", self.term.projects, MAX_PROJECTS),
+            ("term", "partners", self.term.partners, MAX_PARTNERS),
+            ("term", "institutions", self.term.institutions, MAX_PROJECTS),
+            ("", "seeds", self.seeds, MAX_SEEDS),
+        ] {
+            if v > max {
+                let field = if section.is_empty() { key.to_owned() } else { format!("{section}.{key}") };
+                problems.push(Problem::new(
+                    source,
+                    line(section, key, None),
+                    Some(&field),
+                    format!("{v} is out of range: expected at most {max}"),
+                ));
             }
         }
         let share = self.term.local_share;
@@ -369,10 +391,6 @@ impl Scenario {
         }
         problems
     }
-}
-
-fn line_at(text: &str, offset: usize) -> u64 {
-    text[..offset.min(text.len())].bytes().filter(|b| *b == b'\n').count() as u64 + 1
 }
 
 /// The line of `key` in `[section]` (`""`: before any table), or of a later line containing the
