@@ -72,6 +72,8 @@ class Row:
     peer: str
     peer_time: float | None
     agreement: str
+    pounce_runs: list[float] | None = None
+    peer_runs: list[float] | None = None
 
     def cells(self) -> list[str]:
         def secs(t: float | None) -> str:
@@ -341,7 +343,7 @@ class Stable(Workload):
     def peers(self) -> list[Peer]:
         if self.big:
             return [Peer("matching HospitalResident", matching_hr,
-                         skip="skipped: too slow (pure Python; minutes at 10,000 projects would be hours here)")]
+                         skip="skipped: too slow (pure Python, 100× the 10,000-project row)")]
         return [Peer("matching HospitalResident", matching_hr)]
 
     def agree(self, pounce: Any, peer: Any) -> tuple[bool, str]:
@@ -451,7 +453,7 @@ class PageRank(Workload):
         index = peer.index.union(pounce.index)
         diff = float((pounce.reindex(index, fill_value=0.0) - peer.reindex(index, fill_value=0.0)).abs().max())
         ok = diff <= 1e-6
-        return ok, f"{'yes' if ok else 'NO'}: max |Δ| {diff:.1e} over {len(index):,} nodes"
+        return ok, f"{'yes' if ok else 'NO'}: max abs diff {diff:.1e} over {len(index):,} nodes"
 
 
 def read_edges(d: Path) -> tuple[pd.DataFrame, str]:
@@ -576,6 +578,7 @@ def main() -> None:
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "pounce-cli"], cwd=ROOT, check=True)
     chosen = [w for w in workloads(a.quick, a.seed, not a.skip_networkx) if not a.only or w.name in a.only]
+    load_start = os.getloadavg()[0]
     rows: list[Row] = []
     for w in chosen:
         if (label := w.placeholder()) is not None:
@@ -599,10 +602,10 @@ def main() -> None:
         pounce = statistics.median(times)
         peers = w.peers()
         if not peers:
-            rows.append(Row(w.name, w.size, pounce, "—", None, "—"))
+            rows.append(Row(w.name, w.size, pounce, "—", None, "—", times))
         for peer in peers:
             if peer.skip:
-                rows.append(Row(w.name, w.size, pounce, peer.name, None, peer.skip))
+                rows.append(Row(w.name, w.size, pounce, peer.name, None, peer.skip, times))
                 continue
             peer_times, answer = [], None
             for i in range(peer.runs or runs):
@@ -610,7 +613,7 @@ def main() -> None:
                 peer_times.append(t)
                 print(f"[{w.name}] {peer.name} run {i + 1}/{peer.runs or runs}: {t:.3f} s", flush=True)
             ok, words = w.agree(ours, answer)
-            rows.append(Row(w.name, w.size, pounce, peer.name, statistics.median(peer_times), words))
+            rows.append(Row(w.name, w.size, pounce, peer.name, statistics.median(peer_times), words, times, peer_times))
             if not ok:
                 print(f"[{w.name}] DISAGREEMENT with {peer.name}: {words}", flush=True)
 
@@ -619,6 +622,13 @@ def main() -> None:
     print(text)
     command = "benches/peers/.venv/bin/python benches/peers/run.py" + "".join(
         f" {shlex.quote(x)}" for x in sys.argv[1:])
+    raw, seen = [], set()
+    for r in rows:
+        if r.pounce_runs and r.workload not in seen:
+            seen.add(r.workload)
+            raw.append(f"| {r.workload} | pounce | {', '.join(f'{t:.3f}' for t in r.pounce_runs)} |")
+        if r.peer_runs:
+            raw.append(f"| {r.workload} | {r.peer} | {', '.join(f'{t:.3f}' for t in r.peer_runs)} |")
     notes = "\n".join(f"- **{w.name}** ({w.size}): {w.note}" for w in chosen if w.note)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
@@ -632,10 +642,12 @@ def main() -> None:
         f"Peer: the Python function that reads the same CSVs with pandas and solves (interpreter start-up and "
         f"imports excluded). Ratio > 1: Pounce is faster.\n\n"
         f"- Date: {now}, commit {commit}\n"
-        f"- Machine: {machine()}\n"
+        f"- Machine: {machine()}; load average (1 min) {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
+        f"the end: anything else running on the machine (here: other builds) adds noise, on both sides\n"
         f"- Software: {versions()}\n"
         f"- Command: `bash benches/peers/setup.sh && {command}` (seed {a.seed})\n\n"
-        f"## Workloads\n\n{notes}\n"
+        f"## Workloads\n\n{notes}\n\n"
+        f"## Every run (seconds, in order)\n\n| workload | side | runs |\n|---|---|---|\n" + "\n".join(raw) + "\n"
     )
     print(f"\nwritten to {results}")
 

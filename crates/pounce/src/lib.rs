@@ -52,6 +52,7 @@ pub mod output;
 pub mod recommend;
 pub mod referral;
 pub mod score;
+pub mod streaming;
 pub mod taxonomy;
 pub mod weights;
 

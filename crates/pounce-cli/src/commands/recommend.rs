@@ -1,14 +1,25 @@
 //! `pounce recommend`.
 
 use anyhow::Result;
+use pounce::input::{Kind, PartnerCsvStream, Reference, read_records};
 use pounce::output::{write_recommendations_csv, write_recommendations_json};
-use pounce::{Scorer, Side, recommend};
+use pounce::streaming::ChunkedRecommender;
+use pounce::{Recommendation, Scorer, Side, Term, Weights, recommend};
 
 use super::table;
 use crate::cli::{ForSide, Format, RecommendArgs};
-use crate::{files, progress};
+use crate::{BadInput, files, progress};
 
 pub fn run(a: &RecommendArgs) -> Result<()> {
+    if a.chunk == 0 {
+        return Err(BadInput("--chunk: give at least 1".into()).into());
+    }
+    if matches!(a.side, ForSide::Projects)
+        && a.term.referral.referrals.is_none()
+        && !starts_like_json(&a.term.partners)?
+    {
+        return run_chunked(a);
+    }
     let (term, weights) = files::term(&a.term)?;
     let side = match a.side {
         ForSide::Projects => Side::Projects,
@@ -24,10 +35,61 @@ pub fn run(a: &RecommendArgs) -> Result<()> {
     let pb = progress::bar(subjects as u64, work, "scoring");
     let recs = recommend(&scorer, a.top, side, &|n| pb.inc(n as u64));
     pb.finish_and_clear();
+    write(a, &scorer, side, &recs, term.partners.len())
+}
+
+/// Recommendations for projects over a CSV pool read `--chunk` partners at a time: memory holds the
+/// projects, one chunk and the partners recommended so far. Every problem of the three files is
+/// still reported together, and nothing is written unless all are clean.
+fn run_chunked(a: &RecommendArgs) -> Result<()> {
+    let reference = Reference::bundled();
+    let mut g = files::Gather::default();
+    let projects_name = a.term.projects.display().to_string();
+    let projects = g.keep(read_records(files::open(&a.term.projects)?, &projects_name, Kind::Projects, reference))?;
+    // Read now, reported after the partners' problems (the order of the whole-file readers).
+    let weights_read = match &a.term.weights {
+        None => Ok(Weights::default()),
+        Some(path) => Weights::from_toml(&files::read_text(path)?, &path.display().to_string()),
+    };
+    let partners_name = a.term.partners.display().to_string();
+    let file = files::open(&a.term.partners)?;
+    let size = file.get_ref().metadata().map_or(0, |m| m.len());
+    let weights = weights_read.as_ref().map_or_else(|_| Weights::default(), Clone::clone);
+    let mut chunked = projects.map(|t| ChunkedRecommender::new(t.projects, &weights, a.top));
+    let projects_count = chunked.as_ref().map_or(0, ChunkedRecommender::projects);
+    let pb = progress::bytes(size, projects_count as u128 * size as u128 / 200, "scoring partners");
+    let counter = progress::CountingReader::new(file);
+    let position = counter.position();
+    let mut stream = PartnerCsvStream::new(counter, &partners_name, reference)?;
+    while let Some(chunk) = stream.next_chunk(a.chunk)? {
+        match &mut chunked {
+            Some(c) if !stream.has_problems() => c.add(chunk),
+            _ => drop(chunk),
+        }
+        pb.set_position(position.get());
+    }
+    pb.finish_and_clear();
+    let total = g.keep(stream.finish())?;
+    g.keep(weights_read)?;
+    g.finish()?;
+    let (Some(chunked), Some(total)) = (chunked, total) else {
+        anyhow::bail!("internal error: inputs missing without a problem reported")
+    };
+    let (term, recs): (Term, Vec<Recommendation>) = chunked.finish();
+    let scorer = Scorer::new(&term, &weights);
+    write(a, &scorer, Side::Projects, &recs, total)
+}
+
+fn write(a: &RecommendArgs, scorer: &Scorer<'_>, side: Side, recs: &[Recommendation], partners: usize) -> Result<()> {
+    let term = scorer.term();
+    let (subjects, counterparts) = match side {
+        Side::Projects => (term.projects.len(), partners),
+        Side::Partners => (term.partners.len(), term.projects.len()),
+    };
     files::write_output(a.out.as_deref(), |w, name| match a.format {
-        Format::Table => table::write_recommendations(w, name, &scorer, side, &recs, a.explain),
-        Format::Csv => write_recommendations_csv(w, name, &scorer, side, &recs, a.explain),
-        Format::Json => write_recommendations_json(w, name, &scorer, side, &recs, a.explain),
+        Format::Table => table::write_recommendations(w, name, scorer, side, recs, a.explain),
+        Format::Csv => write_recommendations_csv(w, name, scorer, side, recs, a.explain),
+        Format::Json => write_recommendations_json(w, name, scorer, side, recs, a.explain),
     })?;
     let feasible_none = recs.iter().filter(|r| r.feasible == 0).count();
     eprintln!(
@@ -37,10 +99,7 @@ pub fn run(a: &RecommendArgs) -> Result<()> {
             Side::Projects => "projects",
             Side::Partners => "partners",
         },
-        match side {
-            Side::Projects => term.partners.len(),
-            Side::Partners => term.projects.len(),
-        },
+        counterparts,
         match side {
             Side::Projects => "partners",
             Side::Partners => "projects",
@@ -48,4 +107,16 @@ pub fn run(a: &RecommendArgs) -> Result<()> {
         feasible_none
     );
     Ok(())
+}
+
+/// Whether a file's first non-blank byte (after a byte-order mark) opens JSON.
+fn starts_like_json(path: &std::path::Path) -> Result<bool> {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    files::open(path)?
+        .take(4096)
+        .read_to_end(&mut head)
+        .map_err(|e| BadInput(format!("{}: cannot read: {e}", path.display())))?;
+    let first = head.iter().copied().find(|b| !(b.is_ascii_whitespace() || *b == 0xEF || *b == 0xBB || *b == 0xBF));
+    Ok(matches!(first, Some(b'{' | b'[')))
 }

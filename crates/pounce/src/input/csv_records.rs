@@ -15,11 +15,108 @@ pub(crate) fn read<R: Read>(
     required: &[&str],
     problems: &mut Problems,
 ) -> Result<Vec<Record>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(r);
+    let mut out = Vec::new();
+    if let Some(mut rows) = Rows::open(r, source, known, required, problems)? {
+        while let Some(rec) = rows.next_record(problems)? {
+            out.push(rec);
+        }
+    }
+    Ok(out)
+}
+
+/// The rows of a CSV file after its header, one [`Record`] at a time (for files too large to hold).
+pub(crate) struct Rows<'s, R: Read> {
+    rdr: csv::Reader<R>,
+    source: &'s str,
+    names: Vec<String>,
+    rec: csv::ByteRecord,
+    done: bool,
+}
+
+impl<'s, R: Read> Rows<'s, R> {
+    /// Reads and checks the header; `None` when the file cannot be read further (the problems are
+    /// recorded).
+    pub(crate) fn open(
+        r: R,
+        source: &'s str,
+        known: &[&str],
+        required: &[&str],
+        problems: &mut Problems,
+    ) -> Result<Option<Self>> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(r);
+        match header(&mut rdr, source, known, required, problems)? {
+            Some(names) => Ok(Some(Rows { rdr, source, names, rec: csv::ByteRecord::new(), done: false })),
+            None => Ok(None),
+        }
+    }
+
+    /// The next row with its fields, skipping blank lines and rows with problems (recorded).
+    pub(crate) fn next_record(&mut self, problems: &mut Problems) -> Result<Option<Record>> {
+        let source = self.source;
+        while !self.done {
+            match self.rdr.read_byte_record(&mut self.rec) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    csv_error(source, e, problems)?;
+                    break;
+                }
+            }
+            let rec = &self.rec;
+            let line = rec.position().map_or(0, |p| p.line());
+            if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+                continue; // blank line, e.g. trailing ones from a spreadsheet
+            }
+            let place = Place::Line(line);
+            if rec.len() != self.names.len() {
+                problems.push(Problem::new(
+                    source,
+                    place,
+                    None,
+                    format!("expected {} fields as in the header, found {}", self.names.len(), rec.len()),
+                ));
+                continue;
+            }
+            let mut fields = HashMap::new();
+            let mut ok = true;
+            for (name, raw) in self.names.iter().zip(rec.iter()) {
+                if name.is_empty() {
+                    continue;
+                }
+                match std::str::from_utf8(raw) {
+                    Ok(s) => {
+                        let s = s.trim();
+                        if !s.is_empty() {
+                            fields.insert(name.clone(), Value::Text(s.to_owned()));
+                        }
+                    }
+                    Err(_) => {
+                        problems.push(Problem::new(source, place.clone(), Some(name), "the value is not valid UTF-8"));
+                        ok = false;
+                    }
+                }
+            }
+            if ok {
+                return Ok(Some(Record { place, fields }));
+            }
+        }
+        self.done = true;
+        Ok(None)
+    }
+}
+
+/// The lower-case column names, or `None` when the header makes the rows unreadable.
+fn header<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    source: &str,
+    known: &[&str],
+    required: &[&str],
+    problems: &mut Problems,
+) -> Result<Option<Vec<String>>> {
     let file_problem = |reason: String| Problem::new(source, Place::File, None, reason);
     let headers = match rdr.byte_headers() {
         Ok(h) => h.clone(),
-        Err(e) => return csv_error(source, e, problems).map(|_| vec![]),
+        Err(e) => return csv_error(source, e, problems).map(|_| None),
     };
     let mut names = Vec::with_capacity(headers.len());
     for (i, raw) in headers.iter().enumerate() {
@@ -42,7 +139,7 @@ pub(crate) fn read<R: Read>(
             "the file is empty: expected a header row naming the columns ({})",
             known.join(",")
         )));
-        return Ok(vec![]);
+        return Ok(None);
     }
     let mut fatal = false;
     for (i, n) in names.iter().enumerate() {
@@ -70,57 +167,9 @@ pub(crate) fn read<R: Read>(
         }
     }
     if fatal {
-        return Ok(vec![]);
+        return Ok(None);
     }
-    let mut out = Vec::new();
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                csv_error(source, e, problems)?;
-                break;
-            }
-        }
-        let line = rec.position().map_or(0, |p| p.line());
-        if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue; // blank line, e.g. trailing ones from a spreadsheet
-        }
-        let place = Place::Line(line);
-        if rec.len() != names.len() {
-            problems.push(Problem::new(
-                source,
-                place,
-                None,
-                format!("expected {} fields as in the header, found {}", names.len(), rec.len()),
-            ));
-            continue;
-        }
-        let mut fields = HashMap::new();
-        let mut ok = true;
-        for (name, raw) in names.iter().zip(rec.iter()) {
-            if name.is_empty() {
-                continue;
-            }
-            match std::str::from_utf8(raw) {
-                Ok(s) => {
-                    let s = s.trim();
-                    if !s.is_empty() {
-                        fields.insert(name.clone(), Value::Text(s.to_owned()));
-                    }
-                }
-                Err(_) => {
-                    problems.push(Problem::new(source, place.clone(), Some(name), "the value is not valid UTF-8"));
-                    ok = false;
-                }
-            }
-        }
-        if ok {
-            out.push(Record { place, fields });
-        }
-    }
-    Ok(out)
+    Ok(Some(names))
 }
 
 fn csv_error(source: &str, e: csv::Error, problems: &mut Problems) -> Result<()> {

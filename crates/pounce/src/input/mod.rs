@@ -12,6 +12,7 @@ mod fields;
 mod json_records;
 mod market_files;
 mod referrals;
+mod stream;
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -27,6 +28,7 @@ pub use market_files::{
     read_assignment_csv, read_capacities_csv, read_preferences_csv, read_scores_csv,
 };
 pub use referrals::{read_outcomes_csv, read_referrals};
+pub use stream::PartnerCsvStream;
 
 /// The columns of a projects file, in the documented order.
 pub const PROJECT_COLUMNS: &[&str] = &[
