@@ -42,7 +42,8 @@ pub fn term_from(projects_path: &Path, partners_path: &Path, weights_path: Optio
 }
 
 /// Writes output to `out` atomically (a temporary file in the same directory, renamed into place
-/// once complete), or to standard output when `out` is `None`. On failure nothing is left behind.
+/// once complete), or to standard output when `out` is `None`. On failure or interruption (see
+/// [`crate::interrupt`]) nothing is left behind and a previous file at `out` is unchanged.
 pub fn write_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write, &str) -> pounce::Result<()>) -> Result<()> {
     match out {
         None => {
@@ -62,7 +63,8 @@ pub fn write_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write, &str)
         Some(path) => {
             let tmp = temp_path(path);
             let result = (|| -> Result<()> {
-                let file = File::create(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
+                let file =
+                    crate::interrupt::create_temp(&tmp).with_context(|| format!("{}: cannot create", tmp.display()))?;
                 let mut w = BufWriter::new(file);
                 write(&mut w, &path.display().to_string())?;
                 let file = w
@@ -70,11 +72,12 @@ pub fn write_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write, &str)
                     .map_err(|e| e.into_error())
                     .with_context(|| format!("{}: cannot write", tmp.display()))?;
                 file.sync_all().with_context(|| format!("{}: cannot write", tmp.display()))?;
-                std::fs::rename(&tmp, path).with_context(|| format!("{}: cannot move into place", path.display()))?;
+                crate::interrupt::rename_into_place(&tmp, path)
+                    .with_context(|| format!("{}: cannot move into place", path.display()))?;
                 Ok(())
             })();
             if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
+                crate::interrupt::discard(&tmp);
             }
             result
         }

@@ -2,11 +2,12 @@
 //!
 //! The binary is thin: it parses arguments ([`cli`]), reads files, calls the `pounce` library,
 //! and writes results atomically. Exit codes: 0 success, 1 failure (I/O, internal), 2 bad input
-//! (invalid files, unknown options).
+//! (invalid files, unknown options), 130 and 143 interrupted by SIGINT and SIGTERM ([`interrupt`]).
 
 mod cli;
 mod commands;
 mod files;
+mod interrupt;
 mod progress;
 
 use std::process::ExitCode;
@@ -26,6 +27,10 @@ impl std::fmt::Display for BadInput {
 impl std::error::Error for BadInput {}
 
 fn main() -> ExitCode {
+    if let Err(e) = interrupt::install() {
+        eprintln!("error: cannot handle SIGINT and SIGTERM: {e}");
+        return ExitCode::from(1);
+    }
     let args = cli::Cli::parse();
     if let Some(n) = args.threads {
         // Only fails when a pool exists already, which cannot happen this early.
