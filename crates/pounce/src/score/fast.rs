@@ -491,36 +491,24 @@ impl<'a> Tab<'a> {
         }
     }
 
-    /// The exclusions of the pair at scan position `pos`, as `Exclusions` bits (every `must`
-    /// dimension evaluated, nothing else).
-    pub(crate) fn exclusions(&self, pos: usize, best: &mut [f64; 64]) -> u16 {
+    /// Whether the pair at scan position `pos` passes dimension `dim` as a hard constraint.
+    fn passes(&self, dim: Dimension, pos: usize, best: &mut [f64; 64]) -> bool {
         let pool = self.pool;
-        let mut fails = 0u16;
-        for dim in Dimension::ALL {
-            let d = dim.index();
-            if self.must & (1 << d) == 0 {
-                continue;
+        match dim {
+            Dimension::Industry => {
+                self.industry(&pool.ind[pool.ind_start[pos] as usize..pool.ind_start[pos + 1] as usize]).1
             }
-            let pass = match dim {
-                Dimension::Industry => {
-                    self.industry(&pool.ind[pool.ind_start[pos] as usize..pool.ind_start[pos + 1] as usize]).1
-                }
-                Dimension::Skills => {
-                    self.skills(&pool.sk[pool.sk_start[pos] as usize..pool.sk_start[pos + 1] as usize], best).1
-                }
-                Dimension::Size => self.size[pool.band[pos] as usize].1,
-                Dimension::Location => self.loc[pool.loc[pos] as usize].1,
-                Dimension::Commitment => self.commitment(pool.hours[pos], pool.contacts[pos]).1,
-                Dimension::Framework => self.framework(pool.offers[pos][self.fw], pool.level[pos]).1,
-                Dimension::Schedule => self.schedule(pool.from[pos], pool.to[pos]).1,
-                Dimension::Ip => pool.ip[pos] & (1 << (self.p.ip as u8)) != 0,
-                Dimension::Referral => self.referral(pool.order[pos] as usize).1,
-            };
-            if !pass {
-                fails |= 1 << d;
+            Dimension::Skills => {
+                self.skills(&pool.sk[pool.sk_start[pos] as usize..pool.sk_start[pos + 1] as usize], best).1
             }
+            Dimension::Size => self.size[pool.band[pos] as usize].1,
+            Dimension::Location => self.loc[pool.loc[pos] as usize].1,
+            Dimension::Commitment => self.commitment(pool.hours[pos], pool.contacts[pos]).1,
+            Dimension::Framework => self.framework(pool.offers[pos][self.fw], pool.level[pos]).1,
+            Dimension::Schedule => self.schedule(pool.from[pos], pool.to[pos]).1,
+            Dimension::Ip => pool.ip[pos] & (1 << (self.p.ip as u8)) != 0,
+            Dimension::Referral => self.referral(pool.order[pos] as usize).1,
         }
-        fails | pool.excl[pos]
     }
 
     /// Feasible counterparts, exclusion counts (indexed like `Exclusion::all`), and for projects
@@ -534,11 +522,47 @@ impl<'a> Tab<'a> {
             excluded[Dimension::COUNT + 1] = pool.partner_only.1;
             return (n - pool.partner_only.2, excluded, None);
         }
+        // One pass per `must` dimension (tight loops for the column lookups), then one to count.
         let mut best = [0.0; 64];
+        let mut fails = vec![0u16; n];
+        for dim in Dimension::ALL {
+            let bit = 1u16 << dim.index();
+            if self.must & bit == 0 {
+                continue;
+            }
+            match dim {
+                Dimension::Location => {
+                    for (f, &l) in fails.iter_mut().zip(&pool.loc) {
+                        *f |= if self.loc[l as usize].1 { 0 } else { bit };
+                    }
+                }
+                Dimension::Ip => {
+                    let m = 1u8 << (self.p.ip as u8);
+                    for (f, &ip) in fails.iter_mut().zip(&pool.ip) {
+                        *f |= if ip & m != 0 { 0 } else { bit };
+                    }
+                }
+                Dimension::Framework => {
+                    let weeks = self.p.weeks;
+                    for (f, o) in fails.iter_mut().zip(&pool.offers) {
+                        let o = o[self.fw];
+                        let pass = o.rank != NO_RANK && weeks >= o.min_weeks && weeks <= o.max_weeks;
+                        *f |= if pass { 0 } else { bit };
+                    }
+                }
+                _ => {
+                    for (pos, f) in fails.iter_mut().enumerate() {
+                        if !self.passes(dim, pos, &mut best) {
+                            *f |= bit;
+                        }
+                    }
+                }
+            }
+        }
         let mut feasible = 0;
         let mut open = vec![false; pool.blocks.len()];
-        for pos in 0..n {
-            let ex = self.exclusions(pos, &mut best);
+        for (pos, (&f, &x)) in fails.iter().zip(&pool.excl).enumerate() {
+            let ex = f | x;
             if ex == 0 {
                 feasible += 1;
                 open[pos / BLOCK] = true;
