@@ -163,7 +163,7 @@ fn awkward_but_valid_spreadsheet_exports_give_the_same_output_as_the_clean_sampl
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".csv"))
+        .filter(|n| n.ends_with(".csv") || n.ends_with(".json"))
         .collect();
     names.sort();
     let sample = |f: &str| format!("datasets/sample/{f}");

@@ -2,13 +2,14 @@
 """Makes the awkward but valid inputs of tests/awkward_inputs/ from the clean sample, as spreadsheets
 export them: a UTF-8 byte-order mark, Windows line endings, every field quoted, a line break inside a
 free-text field (a project's title), columns in another order, trailing blank lines and the empty
-rows (",,,,") spreadsheets add. Each must give the same output as the clean file (tests/bad_inputs.rs).
+rows (",,,,") spreadsheets add; and the sample as JSON saved with a byte-order mark. Each must give the same output as the clean file (tests/bad_inputs.rs).
 
 Run from anywhere: python3 tests/awkward_inputs/make.py  (standard library only; deterministic).
 """
 
 import csv
 import io
+import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -61,6 +62,21 @@ def variants(prefix, rows, free_text_column=None):
           render(reorder(excel, order), crlf=True, quote_all=True, bom=True, trailer="\r\n\r\n"))
 
 
+def json_variant(prefix, key, rows, lists):
+    """The file as a JSON document, as a Windows editor saves it: byte-order mark, CRLF, list fields as
+    arrays (the others as strings), empty cells left out."""
+    header, items = rows[0], []
+    for r in rows[1:]:
+        item = {}
+        for name, value in zip(header, r):
+            if value == "":
+                continue
+            item[name] = [v for v in value.split(";") if v] if name in lists else value
+        items.append(item)
+    text = json.dumps({key: items}, ensure_ascii=False, indent=2).replace("\n", "\r\n") + "\r\n"
+    write(f"{prefix}_bom.json", "\ufeff" + text)
+
+
 def preferences():
     """A clean preferences file over the sample's first projects and partners, and their capacities."""
     projects = [r[0] for r in read("projects.csv")[1:13]]
@@ -81,4 +97,6 @@ def preferences():
 
 variants("projects", read("projects.csv"), free_text_column="title")
 variants("partners", read("partners.csv"))
+json_variant("projects", "projects", read("projects.csv"), {"industries", "skills", "must"})
+json_variant("partners", "partners", read("partners.csv"), {"industries", "skills", "frameworks", "ip"})
 variants("preferences", preferences())

@@ -59,7 +59,8 @@ pub fn run(a: &crate::cli::ValidateArgs) -> Result<()> {
                 )]))),
             },
             Some(Some(kind)) => {
-                let json = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+                let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+                let json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
                 if json {
                     pounce::input::read_term_json(bytes.as_slice(), &name, reference)
                         .map(|t| format!("{} projects, {} partners", t.projects.len(), t.partners.len()))

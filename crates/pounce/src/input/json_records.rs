@@ -13,13 +13,14 @@ pub(crate) struct Document {
     pub partners: Vec<Record>,
 }
 
-pub(crate) fn read<R: Read>(r: R, source: &str, problems: &mut Problems) -> Result<Document> {
+pub(crate) fn read<R: Read>(mut r: R, source: &str, problems: &mut Problems) -> Result<Document> {
     let mut doc = Document { projects: vec![], partners: vec![] };
-    let value: Json = match serde_json::from_reader(r) {
+    let mut bytes = Vec::new();
+    r.read_to_end(&mut bytes).map_err(|error| Error::Io { source_name: source.to_owned(), error })?;
+    // A byte-order mark, as Windows editors write it, is not part of the document.
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let value: Json = match serde_json::from_slice(text) {
         Ok(v) => v,
-        Err(e) if e.is_io() => {
-            return Err(Error::Io { source_name: source.to_owned(), error: e.into() });
-        }
         Err(e) => {
             let place = if e.line() > 0 { Place::Line(e.line() as u64) } else { Place::File };
             problems.push(Problem::new(source, place, None, format!("not valid JSON: {e}")));

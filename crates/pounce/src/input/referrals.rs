@@ -57,8 +57,9 @@ pub fn read_referrals<R: Read>(mut r: R, source: &str) -> Result<Vec<EdgeRecord>
     let mut bytes = Vec::new();
     r.read_to_end(&mut bytes).map_err(|error| Error::Io { source_name: source.to_owned(), error })?;
     let mut problems = Problems::default();
-    let records = if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        json_records(&bytes, source, &mut problems)
+    let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let records = if json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+        json_records(json, source, &mut problems)
     } else {
         csv_records::read(bytes.as_slice(), source, COLUMNS, &["source", "target", "kind"], &mut problems)?
     };

@@ -179,3 +179,17 @@ fn numbers_too_large_say_so_and_empty_files_are_refused() {
     let p = problems(read_records("[]".as_bytes(), "q.json", Kind::Partners, Reference::bundled()));
     assert_eq!(p, vec!["q.json:$: expected an object with \"projects\" and/or \"partners\" arrays"]);
 }
+
+#[test]
+fn json_with_a_byte_order_mark_reads_like_without() {
+    let json =
+        r#"{"partners": [{"id": "Q1", "name": "A", "industries": ["5415"], "employees": 4, "city": "Lyon, FR"}]}"#;
+    let bom = format!("\u{feff}{json}");
+    let r = Reference::bundled();
+    assert_eq!(
+        read_term_json(bom.as_bytes(), "t.json", r).unwrap().partners,
+        read_term_json(json.as_bytes(), "t.json", r).unwrap().partners
+    );
+    let edges = "\u{feff}{\"edges\": [{\"source\": \"A\", \"target\": \"B\", \"kind\": \"alumnus\"}]}";
+    assert_eq!(read_referrals(edges.as_bytes(), "r.json").unwrap().len(), 1);
+}
