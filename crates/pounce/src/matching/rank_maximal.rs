@@ -9,7 +9,7 @@
 //! which edges no rank-maximal matching can use (higher-rank edges at odd or unreachable vertices,
 //! and odd–odd and odd–unreachable edges), and those are deleted before the rank `i + 1` edges are
 //! added and the matching is augmented again (Hopcroft–Karp). Partner capacities are handled by
-//! cloning each partner into `capacity` slots, as the paper suggests.
+//! cloning each partner into `capacity` slots, as the paper suggests (at most one slot per edge of the partner).
 //!
 //! Complexity: O(min(n + C, C·√n) · m) for n projects, total capacity C and m slot edges (the paper's
 //! bound with cloning); in practice each phase augments few paths.
@@ -201,18 +201,23 @@ enum Label {
 /// The rank-maximal matching of `market` (by the projects' ranks), capacities respected.
 pub fn rank_maximal(market: &Market) -> Assignment {
     let n = market.projects.len();
+    // A partner takes at most one project per edge: slots beyond its edge count would never all be
+    // used, and a huge capacity (10 million in a capacities file) must not allocate that many.
+    let slots: Vec<usize> = (0..market.partners.len())
+        .map(|q| (market.partners[q].capacity as usize).min(market.partner_edges(q).len()))
+        .collect();
     let mut slot_partner = Vec::new();
     let mut first_slot = Vec::with_capacity(market.partners.len());
-    for (q, partner) in market.partners.iter().enumerate() {
+    for (q, &k) in slots.iter().enumerate() {
         first_slot.push(slot_partner.len());
-        slot_partner.extend(std::iter::repeat_n(q, partner.capacity as usize));
+        slot_partner.extend(std::iter::repeat_n(q, k));
     }
     let mut adj: Vec<Vec<(usize, u32, bool)>> = vec![Vec::new(); n];
     let mut slot_adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); slot_partner.len()];
     for (p, list) in adj.iter_mut().enumerate() {
         for e in market.project_edges(p) {
             let q = e.partner;
-            for s in first_slot[q]..first_slot[q] + market.partners[q].capacity as usize {
+            for s in first_slot[q]..first_slot[q] + slots[q] {
                 slot_adj[s].push((p, list.len()));
                 list.push((s, e.project_rank, true));
             }
