@@ -26,7 +26,7 @@ pub(crate) fn read<R: Read>(
 
 /// The rows of a CSV file after its header, one [`Record`] at a time (for files too large to hold).
 pub(crate) struct Rows<'s, R: Read> {
-    rdr: csv::Reader<R>,
+    rdr: csv::Reader<CrlfToLf<R>>,
     source: &'s str,
     names: Vec<String>,
     rec: csv::ByteRecord,
@@ -43,7 +43,7 @@ impl<'s, R: Read> Rows<'s, R> {
         required: &[&str],
         problems: &mut Problems,
     ) -> Result<Option<Self>> {
-        let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(r);
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(CrlfToLf::new(r));
         match header(&mut rdr, source, known, required, problems)? {
             Some(names) => Ok(Some(Rows { rdr, source, names, rec: csv::ByteRecord::new(), done: false })),
             None => Ok(None),
@@ -172,6 +172,74 @@ fn header<R: Read>(
     Ok(Some(names))
 }
 
+/// Turns CRLF line ends into LF (a lone CR is kept, so old Mac files still split into lines). The
+/// csv crate positions a record that follows a CRLF at the line before it; with LF it is exact, so
+/// the problems of Windows files name the right line.
+pub(crate) struct CrlfToLf<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    start: usize,
+    end: usize,
+    /// A CR at the end of the previous fill, not yet known to start a CRLF.
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        CrlfToLf { inner, buf: vec![0; 64 * 1024].into_boxed_slice(), start: 0, end: 0, pending_cr: false }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if out.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.start == self.end {
+                let n = self.inner.read(&mut self.buf)?;
+                self.start = 0;
+                self.end = n;
+                if n == 0 {
+                    if std::mem::take(&mut self.pending_cr) {
+                        out[0] = b'\r';
+                        return Ok(1);
+                    }
+                    return Ok(0);
+                }
+            }
+            let mut written = 0;
+            if self.pending_cr {
+                self.pending_cr = false;
+                if self.buf[self.start] != b'\n' {
+                    out[0] = b'\r';
+                    written = 1;
+                }
+            }
+            while written < out.len() && self.start < self.end {
+                let b = self.buf[self.start];
+                if b == b'\r' {
+                    if self.start + 1 == self.end {
+                        self.pending_cr = true;
+                        self.start += 1;
+                        break;
+                    }
+                    if self.buf[self.start + 1] == b'\n' {
+                        self.start += 1;
+                        continue;
+                    }
+                }
+                out[written] = b;
+                written += 1;
+                self.start += 1;
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
 fn csv_error(source: &str, e: csv::Error, problems: &mut Problems) -> Result<()> {
     let line = e.position().map(|p| p.line());
     match e.into_kind() {
@@ -180,6 +248,52 @@ fn csv_error(source: &str, e: csv::Error, problems: &mut Problems) -> Result<()>
             let place = line.map_or(Place::File, Place::Line);
             problems.push(Problem::new(source, place, None, format!("not readable as CSV: {other:?}")));
             Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes per call.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(out.len()).min(self.0.len());
+            out[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_any_split() {
+        let input = b"a,b\r\n\"x\r\ny\",2\r\rz\r\n\r\n\r";
+        let expected = b"a,b\n\"x\ny\",2\r\rz\n\n\r";
+        for step in 1..=input.len() {
+            let mut out = Vec::new();
+            let mut r = CrlfToLf::new(Trickle(input, step));
+            let mut buf = [0u8; 3];
+            loop {
+                let n = r.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                out.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(out, expected, "step {step}");
+        }
+    }
+
+    #[test]
+    fn windows_files_name_the_right_line() {
+        for text in ["id,v\r\n1,a\r\n2,b\r\n", "\u{feff}id,v\r\n1,a\r\n2,b\r\n", "id,v\n1,a\n2,b\n"] {
+            let mut problems = Problems::default();
+            let recs = read(text.as_bytes(), "f.csv", &["id", "v"], &["id"], &mut problems).unwrap();
+            let lines: Vec<Place> = recs.into_iter().map(|r| r.place).collect();
+            assert_eq!(lines, [Place::Line(2), Place::Line(3)], "{text:?}");
         }
     }
 }
