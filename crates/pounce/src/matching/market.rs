@@ -5,8 +5,6 @@
 //! by fit and the partner ranks projects by appeal), from explicit scores ([`Market::from_scores`]),
 //! or from preference lists ([`Market::from_preferences`]).
 
-use std::collections::HashMap;
-
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -69,9 +67,12 @@ pub struct Market {
     edges: Vec<Edge>,
     #[serde(skip)]
     project_start: Vec<usize>,
-    /// For each partner, its edge indices by ascending partner rank, then project id.
+    /// Partner `q`'s edge indices are `partner_list[partner_start[q]..partner_start[q + 1]]`, by
+    /// ascending partner rank, then project id.
     #[serde(skip)]
-    partner_edges: Vec<Vec<usize>>,
+    partner_start: Vec<usize>,
+    #[serde(skip)]
+    partner_list: Vec<usize>,
     /// Position of each project's id in id order (ties are broken by id).
     #[serde(skip)]
     project_order: Vec<u32>,
@@ -84,7 +85,8 @@ pub struct Market {
 
 fn id_order(ids: &[&str]) -> Vec<u32> {
     let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_by(|&a, &b| ids[a].cmp(ids[b]).then(a.cmp(&b)));
+    // A total order (id, then index): the unstable sort gives the one result a stable sort would.
+    order.par_sort_unstable_by(|&a, &b| ids[a].cmp(ids[b]).then(a.cmp(&b)));
     let mut rank = vec![0u32; ids.len()];
     for (r, i) in order.into_iter().enumerate() {
         rank[i] = r as u32;
@@ -93,14 +95,117 @@ fn id_order(ids: &[&str]) -> Vec<u32> {
 }
 
 /// Competition ranks ("1224") of keys, best (highest) first.
+#[cfg(test)]
 fn ranks_desc(keys: &[f64]) -> Vec<u32> {
-    let mut idx: Vec<usize> = (0..keys.len()).collect();
-    idx.sort_by(|&a, &b| keys[b].total_cmp(&keys[a]));
+    let mut buf: Vec<(u64, u32, usize)> =
+        keys.iter().enumerate().map(|(i, &k)| (desc_bits(if k == 0.0 { 0.0 } else { k }), 0, i)).collect();
     let mut ranks = vec![0u32; keys.len()];
-    for (pos, &i) in idx.iter().enumerate() {
-        ranks[i] = if pos > 0 && keys[idx[pos - 1]] == keys[i] { ranks[idx[pos - 1]] } else { pos as u32 + 1 };
-    }
+    rank_segment(&mut buf, &mut |_, i, r| ranks[i] = r);
     ranks
+}
+
+/// A key whose ascending integer order is the descending [`f64::total_cmp`] order of `x`.
+fn desc_bits(x: f64) -> u64 {
+    let b = x.to_bits();
+    let ordered = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+    !ordered
+}
+
+/// Sorts `buf` (`(descending key bits, tie-break, index)`) and hands out competition ranks by key
+/// bits, as `set(position, index, rank)`: equal keys share the rank of the first of them.
+fn rank_segment(buf: &mut [(u64, u32, usize)], set: &mut dyn FnMut(usize, usize, u32)) {
+    buf.sort_unstable();
+    let mut rank = 0u32;
+    for pos in 0..buf.len() {
+        if pos == 0 || buf[pos - 1].0 != buf[pos].0 {
+            rank = pos as u32 + 1;
+        }
+        set(pos, buf[pos].2, rank);
+    }
+}
+
+/// Offsets of a grouping: `start[g]..start[g + 1]` are the positions of group `g` among `n` groups.
+fn offsets(n: usize, groups: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut start = vec![0usize; n + 1];
+    for g in groups {
+        start[g + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    start
+}
+
+/// Splits `data` into the consecutive segments `start[g]..start[g + 1]`.
+fn segments<'a, T>(mut data: &'a mut [T], start: &[usize]) -> Vec<&'a mut [T]> {
+    let mut out = Vec::with_capacity(start.len().saturating_sub(1));
+    for w in start.windows(2) {
+        let (head, tail) = data.split_at_mut(w[1] - w[0]);
+        out.push(head);
+        data = tail;
+    }
+    out
+}
+
+/// The "listed twice" error of edges sorted by project, rank and partner id, as a check pair by
+/// pair and then project by project reports it; `None` when no pair repeats.
+fn duplicate_error(
+    projects: &[MarketProject],
+    partners: &[MarketPartner],
+    edges: &[Edge],
+    project_start: &[usize],
+) -> Option<Error> {
+    let twice =
+        |p: usize, q: usize| Error::Unsupported(format!("pair {}–{} is listed twice", projects[p].id, partners[q].id));
+    if let Some(w) = edges.windows(2).find(|w| w[0].project == w[1].project && w[0].partner == w[1].partner) {
+        return Some(twice(w[0].project, w[0].partner));
+    }
+    // A duplicate pair may hide behind a different rank: check per project by partner.
+    for p in 0..projects.len() {
+        let mut qs: Vec<usize> = edges[project_start[p]..project_start[p + 1]].iter().map(|e| e.partner).collect();
+        qs.sort_unstable();
+        if let Some(w) = qs.windows(2).find(|w| w[0] == w[1]) {
+            return Some(twice(p, w[0]));
+        }
+    }
+    None
+}
+
+/// Groups pairs by `group(pair)` (one of `n` groups) and orders each group by `key(pair)`: `(key,
+/// tie-break)`, the highest key first, then the lowest tie-break; returns the group offsets, the pair
+/// indices in that order and, aligned with them, each pair's competition rank by key in its group.
+fn rank_groups(
+    n: usize,
+    pairs: &[KeyedPair],
+    group: &(dyn Fn(&KeyedPair) -> usize + Sync),
+    key: &(dyn Fn(&KeyedPair) -> (f64, u32) + Sync),
+) -> (Vec<usize>, Vec<usize>, Vec<u32>) {
+    let start = offsets(n, pairs.iter().map(group));
+    let mut cursor = start.clone();
+    let mut order = vec![0usize; pairs.len()];
+    for (i, t) in pairs.iter().enumerate() {
+        let g = group(t);
+        order[cursor[g]] = i;
+        cursor[g] += 1;
+    }
+    drop(cursor);
+    let mut ranks = vec![0u32; pairs.len()];
+    segments(&mut order, &start).into_par_iter().zip(segments(&mut ranks, &start)).with_min_len(16).for_each_init(
+        Vec::new,
+        |buf: &mut Vec<(u64, u32, usize)>, (seg, seg_ranks)| {
+            buf.clear();
+            buf.extend(seg.iter().map(|&i| {
+                let (k, tie) = key(&pairs[i]);
+                // -0.0 and 0.0 are equal keys: one bit pattern for both.
+                (desc_bits(if k == 0.0 { 0.0 } else { k }), tie, i)
+            }));
+            rank_segment(buf, &mut |pos, i, r| {
+                seg[pos] = i;
+                seg_ranks[pos] = r;
+            });
+        },
+    );
+    (start, order, ranks)
 }
 
 impl Market {
@@ -108,8 +213,15 @@ impl Market {
     ///
     /// Fails when an edge names an unknown project or partner, appears twice, or has a score or
     /// hours that are not finite.
-    pub fn new(projects: Vec<MarketProject>, partners: Vec<MarketPartner>, mut edges: Vec<Edge>) -> Result<Market> {
-        for e in &edges {
+    pub fn new(projects: Vec<MarketProject>, partners: Vec<MarketPartner>, edges: Vec<Edge>) -> Result<Market> {
+        Self::check_edges(&projects, &partners, &edges)?;
+        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        Self::assemble(projects, partners, edges, project_order, partner_order, None)
+    }
+
+    fn check_edges(projects: &[MarketProject], partners: &[MarketPartner], edges: &[Edge]) -> Result<()> {
+        for e in edges {
             if e.project >= projects.len() || e.partner >= partners.len() {
                 return Err(Error::Unsupported(format!(
                     "edge ({}, {}) names an unknown project or partner",
@@ -123,59 +235,86 @@ impl Market {
                 )));
             }
         }
-        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
-        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
-        edges.sort_by(|a, b| {
-            a.project
-                .cmp(&b.project)
-                .then(a.project_rank.cmp(&b.project_rank))
-                .then(partner_order[a.partner].cmp(&partner_order[b.partner]))
+        Ok(())
+    }
+
+    /// Orders checked edges by project, rank and partner id, indexes them by partner (by rank, then
+    /// project id) and refuses a repeated pair. `partner_index`, when given, is that partner index
+    /// already: `(start, edge indices)`.
+    fn assemble(
+        projects: Vec<MarketProject>,
+        partners: Vec<MarketPartner>,
+        mut edges: Vec<Edge>,
+        project_order: Vec<u32>,
+        partner_order: Vec<u32>,
+        partner_index: Option<(Vec<usize>, Vec<usize>)>,
+    ) -> Result<Market> {
+        let project_start = offsets(projects.len(), edges.iter().map(|e| e.project));
+        if !edges.is_sorted_by_key(|e| e.project) {
+            // Counting sort by project (stable).
+            let mut cursor = project_start.clone();
+            let mut slots: Vec<Option<Edge>> = vec![None; edges.len()];
+            for e in edges {
+                slots[cursor[e.project]] = Some(e);
+                cursor[e.project] += 1;
+            }
+            edges = slots.into_iter().map(|e| e.expect("every slot is filled once")).collect();
+        }
+        let pkey = |e: &Edge| (u64::from(e.project_rank) << 32) | u64::from(partner_order[e.partner]);
+        segments(&mut edges, &project_start).into_par_iter().with_min_len(256).for_each(|seg| {
+            if !seg.windows(2).all(|w| pkey(&w[0]) < pkey(&w[1])) {
+                seg.sort_unstable_by_key(pkey);
+            }
         });
-        for w in edges.windows(2) {
-            if w[0].project == w[1].project && w[0].partner == w[1].partner {
-                return Err(Error::Unsupported(format!(
-                    "pair {}–{} is listed twice",
-                    projects[w[0].project].id, partners[w[0].partner].id
-                )));
+        // A repeated pair: one pass with a mark per partner; the exact message comes from the slow check.
+        let mut mark = vec![usize::MAX; partners.len()];
+        for (p, w) in project_start.windows(2).enumerate() {
+            for e in &edges[w[0]..w[1]] {
+                if mark[e.partner] == p {
+                    let err = duplicate_error(&projects, &partners, &edges, &project_start);
+                    return Err(err.expect("a repeated pair is found"));
+                }
+                mark[e.partner] = p;
             }
         }
-        // A duplicate pair may hide behind a different rank: check per project by partner.
-        let mut project_start = vec![0usize; projects.len() + 1];
-        for e in &edges {
-            project_start[e.project + 1] += 1;
-        }
-        for i in 0..projects.len() {
-            project_start[i + 1] += project_start[i];
-        }
-        for p in 0..projects.len() {
-            let mut qs: Vec<usize> = edges[project_start[p]..project_start[p + 1]].iter().map(|e| e.partner).collect();
-            qs.sort_unstable();
-            if let Some(w) = qs.windows(2).find(|w| w[0] == w[1]) {
-                return Err(Error::Unsupported(format!(
-                    "pair {}–{} is listed twice",
-                    projects[p].id, partners[w[0]].id
-                )));
+        drop(mark);
+        let (partner_start, partner_list) = match partner_index {
+            Some(index) => index,
+            None => {
+                let start = offsets(partners.len(), edges.iter().map(|e| e.partner));
+                let mut cursor = start.clone();
+                let mut list = vec![0usize; edges.len()];
+                for (i, e) in edges.iter().enumerate() {
+                    list[cursor[e.partner]] = i;
+                    cursor[e.partner] += 1;
+                }
+                let qkey =
+                    |i: usize| (u64::from(edges[i].partner_rank) << 32) | u64::from(project_order[edges[i].project]);
+                segments(&mut list, &start).into_par_iter().with_min_len(64).for_each_init(
+                    Vec::new,
+                    |buf: &mut Vec<(u64, usize)>, seg| {
+                        if seg.windows(2).all(|w| qkey(w[0]) < qkey(w[1])) {
+                            return;
+                        }
+                        buf.clear();
+                        buf.extend(seg.iter().map(|&i| (qkey(i), i)));
+                        buf.sort_unstable();
+                        for (slot, &(_, i)) in seg.iter_mut().zip(buf.iter()) {
+                            *slot = i;
+                        }
+                    },
+                );
+                (start, list)
             }
-        }
-        let mut partner_edges = vec![Vec::new(); partners.len()];
-        for (i, e) in edges.iter().enumerate() {
-            partner_edges[e.partner].push(i);
-        }
-        for list in &mut partner_edges {
-            list.sort_by(|&a, &b| {
-                edges[a]
-                    .partner_rank
-                    .cmp(&edges[b].partner_rank)
-                    .then(project_order[edges[a].project].cmp(&project_order[edges[b].project]))
-            });
-        }
+        };
         let n = projects.len();
         Ok(Market {
             projects,
             partners,
             edges,
             project_start,
-            partner_edges,
+            partner_start,
+            partner_list,
             project_order,
             partner_order,
             no_edge_reasons: vec![None; n],
@@ -199,9 +338,7 @@ impl Market {
         partners: Vec<MarketPartner>,
         pairs: Vec<KeyedPair>,
     ) -> Result<Market> {
-        let mut by_project: Vec<Vec<usize>> = vec![Vec::new(); projects.len()];
-        let mut by_partner: Vec<Vec<usize>> = vec![Vec::new(); partners.len()];
-        for (i, t) in pairs.iter().enumerate() {
+        for t in &pairs {
             if t.0 >= projects.len() || t.1 >= partners.len() {
                 return Err(Error::Unsupported(format!("pair ({}, {}) names an unknown project or partner", t.0, t.1)));
             }
@@ -211,36 +348,40 @@ impl Market {
                     projects[t.0].id, partners[t.1].id
                 )));
             }
-            by_project[t.0].push(i);
-            by_partner[t.1].push(i);
         }
-        let mut prank = vec![0u32; pairs.len()];
+        for t in &pairs {
+            if !t.2.is_finite() || !t.3.is_finite() || t.3 < 0.0 {
+                return Err(Error::Unsupported(format!(
+                    "pair {}–{}: score and hours must be finite (hours >= 0)",
+                    projects[t.0].id, partners[t.1].id
+                )));
+            }
+        }
+        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        // Each side in one sort: by key (best first), then the other side's id. Equal keys tie.
+        let (pstart, by_project, prank) = rank_groups(projects.len(), &pairs, &|t| t.0, &|t| (t.4, partner_order[t.1]));
+        let (qstart, by_partner, qrank_at) =
+            rank_groups(partners.len(), &pairs, &|t| t.1, &|t| (t.5, project_order[t.0]));
+        drop(pstart);
         let mut qrank = vec![0u32; pairs.len()];
-        for list in &by_project {
-            let keys: Vec<f64> = list.iter().map(|&i| pairs[i].4).collect();
-            for (&i, r) in list.iter().zip(ranks_desc(&keys)) {
-                prank[i] = r;
-            }
+        for (&i, &r) in by_partner.iter().zip(&qrank_at) {
+            qrank[i] = r;
         }
-        for list in &by_partner {
-            let keys: Vec<f64> = list.iter().map(|&i| pairs[i].5).collect();
-            for (&i, r) in list.iter().zip(ranks_desc(&keys)) {
-                qrank[i] = r;
-            }
-        }
-        let edges = pairs
+        drop(qrank_at);
+        let mut position = vec![0usize; pairs.len()];
+        let edges: Vec<Edge> = by_project
             .iter()
+            .zip(&prank)
             .enumerate()
-            .map(|(i, t)| Edge {
-                project: t.0,
-                partner: t.1,
-                score: t.2,
-                hours: t.3,
-                project_rank: prank[i],
-                partner_rank: qrank[i],
+            .map(|(pos, (&i, &r))| {
+                position[i] = pos;
+                let t = &pairs[i];
+                Edge { project: t.0, partner: t.1, score: t.2, hours: t.3, project_rank: r, partner_rank: qrank[i] }
             })
             .collect();
-        Market::new(projects, partners, edges)
+        let partner_list = by_partner.into_iter().map(|i| position[i]).collect();
+        Self::assemble(projects, partners, edges, project_order, partner_order, Some((qstart, partner_list)))
     }
 
     /// Builds a market from preference lists: `project_prefs[p]` lists `(partner, rank)` and
@@ -254,31 +395,52 @@ impl Market {
         project_prefs: &[Vec<(usize, u32)>],
         partner_prefs: &[Vec<(usize, u32)>],
     ) -> Result<Market> {
-        let mut qmap: HashMap<(usize, usize), u32> = HashMap::new();
+        let (np, nq) = (project_prefs.len(), partner_prefs.len());
+        // The partners' ranks grouped by the project ranked, in partner order (a later entry of the
+        // same pair overrides an earlier one).
+        let rank_start = offsets(np, partner_prefs.iter().flatten().map(|&(p, _)| p).filter(|&p| p < np));
+        let mut cursor = rank_start.clone();
+        let mut ranked_by = vec![(0usize, 0u32); rank_start[np]];
         for (q, list) in partner_prefs.iter().enumerate() {
             for &(p, r) in list {
-                qmap.insert((p, q), r);
+                if p < np {
+                    ranked_by[cursor[p]] = (q, r);
+                    cursor[p] += 1;
+                }
             }
         }
+        drop(cursor);
         let plen = |p: usize| project_prefs.get(p).map_or(0, Vec::len).max(1) as f64;
         let qlen = |q: usize| partner_prefs.get(q).map_or(0, Vec::len).max(1) as f64;
-        let mut edges = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut edges = Vec::with_capacity(project_prefs.iter().map(Vec::len).sum());
+        // `mark[q] == p` when partner q ranks project p, at rank `rank_of[q]`.
+        let mut mark = vec![usize::MAX; nq];
+        let mut rank_of = vec![0u32; nq];
         for (p, list) in project_prefs.iter().enumerate() {
+            if list.is_empty() {
+                continue;
+            }
+            for &(q, r) in &ranked_by[rank_start[p]..rank_start[p + 1]] {
+                mark[q] = p;
+                rank_of[q] = r;
+            }
             for &(q, rp) in list {
-                let rq = match qmap.get(&(p, q)) {
-                    Some(&r) => r,
-                    None if partner_prefs.get(q).is_none_or(Vec::is_empty) => 1,
-                    None => continue,
+                let rq = if q < nq && mark[q] == p {
+                    rank_of[q]
+                } else if partner_prefs.get(q).is_none_or(Vec::is_empty) {
+                    1
+                } else {
+                    continue;
                 };
-                seen.insert((p, q));
                 let score = 1.0 - ((f64::from(rp) - 1.0) / plen(p) + (f64::from(rq) - 1.0) / qlen(q)) / 2.0;
                 edges.push(Edge { project: p, partner: q, score, hours: 0.0, project_rank: rp, partner_rank: rq });
             }
         }
+        drop((ranked_by, rank_start, mark, rank_of));
         for (q, list) in partner_prefs.iter().enumerate() {
             for &(p, rq) in list {
-                if seen.contains(&(p, q)) || !project_prefs.get(p).is_none_or(Vec::is_empty) {
+                // A project with a list of its own had its pairs above.
+                if !project_prefs.get(p).is_none_or(Vec::is_empty) {
                     continue;
                 }
                 let score = 1.0 - (f64::from(rq) - 1.0) / qlen(q) / 2.0;
@@ -378,7 +540,7 @@ impl Market {
 
     /// Indices of partner `q`'s edges, best rank first (ties by project id).
     pub fn partner_edges(&self, q: usize) -> &[usize] {
-        &self.partner_edges[q]
+        &self.partner_list[self.partner_start[q]..self.partner_start[q + 1]]
     }
 
     /// The edge index of the pair, if feasible.
