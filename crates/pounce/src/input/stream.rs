@@ -9,8 +9,9 @@ use super::{Kind, Reference, Value, fields};
 use crate::error::{Place, Problem, Problems, Result};
 use crate::model::Partner;
 
-/// Partners read from CSV a chunk at a time, validated exactly as [`read_partners_csv`]
-/// (super::read_partners_csv) validates them, with every problem kept for [`PartnerCsvStream::finish`].
+/// Partners read from CSV a chunk at a time, validated exactly as
+/// [`read_partners_csv`](super::read_partners_csv) validates them, with every problem kept for
+/// [`PartnerCsvStream::finish`].
 ///
 /// Memory is one chunk plus 24 bytes per partner id seen (ids are checked for duplicates across the
 /// whole file through a 128-bit hash of each id and the line it was first seen on).
