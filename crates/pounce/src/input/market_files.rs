@@ -10,7 +10,7 @@ use super::fields::Fields;
 use crate::error::{Error, Place, Problem, Problems, Result};
 use crate::matching::{Assignment, Market, MarketPartner, MarketProject};
 
-mod fast;
+pub(super) mod fast;
 
 /// One row of a scores file.
 #[derive(Debug, Clone, PartialEq)]

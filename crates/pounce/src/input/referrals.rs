@@ -11,7 +11,9 @@ use super::{Record, Value};
 use crate::error::{Error, Place, Problem, Problems, Result};
 use crate::referral::{EdgeKind, EdgeRecord};
 
-const COLUMNS: &[&str] = &["source", "target", "kind", "weight", "date"];
+mod fast;
+
+use fast::{COLUMNS, REQUIRED};
 
 fn edge(f: &mut Fields<'_>) -> Option<EdgeRecord> {
     let source = f.required("source");
@@ -56,12 +58,27 @@ fn edge(f: &mut Fields<'_>) -> Option<EdgeRecord> {
 pub fn read_referrals<R: Read>(mut r: R, source: &str) -> Result<Vec<EdgeRecord>> {
     let mut bytes = Vec::new();
     r.read_to_end(&mut bytes).map_err(|error| Error::Io { source_name: source.to_owned(), error })?;
+    if !is_json(&bytes) {
+        if let Some(edges) = fast::edges(&bytes) {
+            return Ok(edges);
+        }
+    }
+    read_general(&bytes, source)
+}
+
+/// Whether the bytes are a JSON document (a leading `{`, after any byte-order mark and white space).
+fn is_json(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
+/// `read_referrals` through the general readers, which report every problem.
+fn read_general(bytes: &[u8], source: &str) -> Result<Vec<EdgeRecord>> {
     let mut problems = Problems::default();
-    let json = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let records = if json.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
-        json_records(json, source, &mut problems)
+    let records = if is_json(bytes) {
+        json_records(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes), source, &mut problems)
     } else {
-        csv_records::read(bytes.as_slice(), source, COLUMNS, &["source", "target", "kind"], &mut problems)?
+        csv_records::read(bytes, source, &COLUMNS, &REQUIRED, &mut problems)?
     };
     let mut out = Vec::with_capacity(records.len());
     for rec in &records {

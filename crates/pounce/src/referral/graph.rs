@@ -7,6 +7,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 use petgraph::csr::Csr;
+use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 
 /// How two nodes are related.
@@ -203,64 +204,98 @@ impl ReferralGraph {
     /// ways. Parallel edges between the same two nodes add their strengths (capped at 1); self-loops
     /// are kept. Strengths come from `weights` at date `as_of` (see [`ReferralWeights::edge_strength`]).
     pub fn build(records: &[EdgeRecord], weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
+        // Ids are interned through a fast hasher keyed by the records' own strings: each id is copied
+        // once into `ids` (and once into `index` at the end), not once per mention.
         let mut ids: Vec<String> = Vec::new();
-        let mut index: HashMap<String, u32> = HashMap::new();
-        let mut intern = |s: &str, ids: &mut Vec<String>| -> u32 {
-            if let Some(&i) = index.get(s) {
-                return i;
-            }
-            let i = ids.len() as u32;
-            ids.push(s.to_owned());
-            index.insert(s.to_owned(), i);
-            i
-        };
-        let mut raw: Vec<(u32, u32, f64, EdgeKind)> = Vec::with_capacity(records.len() * if directed { 1 } else { 2 });
+        let mut lookup: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
+        let mut ends: Vec<(u32, u32, f64, EdgeKind)> = Vec::with_capacity(records.len());
         for r in records {
-            let (a, b) = (intern(&r.source, &mut ids), intern(&r.target, &mut ids));
-            let s = weights.edge_strength(r.kind, r.weight, r.date, as_of);
-            raw.push((a, b, s, r.kind));
-            if !directed && a != b {
-                raw.push((b, a, s, r.kind));
-            }
+            let [a, b] = [r.source.as_str(), r.target.as_str()].map(|s| {
+                *lookup.entry(s).or_insert_with(|| {
+                    ids.push(s.to_owned());
+                    (ids.len() - 1) as u32
+                })
+            });
+            ends.push((a, b, weights.edge_strength(r.kind, r.weight, r.date, as_of), r.kind));
         }
+        drop(lookup);
         let n = ids.len();
-        raw.sort_unstable_by(|x, y| (x.0, x.1).cmp(&(y.0, y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
-        let mut merged: Vec<(u32, u32, Link)> = Vec::with_capacity(raw.len());
-        let mut sums: Vec<f64> = Vec::with_capacity(raw.len());
-        for (a, b, s, k) in raw {
-            match merged.last_mut() {
-                Some(last) if last.0 == a && last.1 == b => {
-                    let total = sums.last_mut().expect("parallel to merged");
-                    *total += s;
-                    last.2.strength = total.min(1.0);
-                }
-                _ => {
-                    merged.push((a, b, Link { strength: s.min(1.0), kind: Some(k) }));
-                    sums.push(s);
-                }
+        // Edges grouped by source node (a counting sort), each group then sorted by target, the
+        // strongest first, then by kind: the order of sorting all edges by that key.
+        let both = |a: u32, b: u32| !directed && a != b;
+        let mut start = vec![0usize; n + 1];
+        for &(a, b, _, _) in &ends {
+            start[a as usize + 1] += 1;
+            if both(a, b) {
+                start[b as usize + 1] += 1;
             }
         }
-        let mut out_strength = vec![0f64; n];
-        for (a, _, l) in &merged {
-            out_strength[*a as usize] += l.strength;
+        for v in 0..n {
+            start[v + 1] += start[v];
         }
+        let mut raw: Vec<(u32, f64, EdgeKind)> = vec![(0, 0.0, EdgeKind::Referred); start[n]];
+        let mut next = start.clone();
+        for &(a, b, s, k) in &ends {
+            raw[next[a as usize]] = (b, s, k);
+            next[a as usize] += 1;
+            if both(a, b) {
+                raw[next[b as usize]] = (a, s, k);
+                next[b as usize] += 1;
+            }
+        }
+        drop((ends, next));
+        let mut merged: Vec<(u32, u32, Link)> = Vec::with_capacity(raw.len());
+        let mut out_strength = vec![0f64; n];
+        for a in 0..n {
+            let group = &mut raw[start[a]..start[a + 1]];
+            group.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+            let first = merged.len();
+            let mut sum = 0.0;
+            for &(b, s, k) in group.iter() {
+                let grown = merged.len() > first;
+                match merged.last_mut() {
+                    Some(last) if grown && last.1 == b => {
+                        sum += s;
+                        last.2.strength = sum.min(1.0);
+                    }
+                    _ => {
+                        merged.push((a as u32, b, Link { strength: s.min(1.0), kind: Some(k) }));
+                        sum = s;
+                    }
+                }
+            }
+            for (_, _, l) in &merged[first..] {
+                out_strength[a] += l.strength;
+            }
+        }
+        drop(raw);
         let mut out: Csr<(), Link, petgraph::Directed, u32> =
             Csr::from_sorted_edges(&merged).expect("edges are sorted and distinct");
         while out.node_count() < n {
             out.add_node(());
         }
-        let mut rev: Vec<(u32, u32, f64)> = merged
-            .iter()
-            .filter(|(a, _, l)| l.strength > 0.0 && out_strength[*a as usize] > 0.0)
-            .map(|(a, b, l)| (*b, *a, l.strength / out_strength[*a as usize]))
-            .collect();
-        rev.sort_unstable_by_key(|x| (x.0, x.1));
+        // In-edges grouped by target (a counting sort of the edges sorted by source): sorted by
+        // (target, source).
+        let flows = |(a, _, l): &&(u32, u32, Link)| l.strength > 0.0 && out_strength[*a as usize] > 0.0;
+        let mut rstart = vec![0usize; n + 1];
+        for (_, b, _) in merged.iter().filter(flows) {
+            rstart[*b as usize + 1] += 1;
+        }
+        for v in 0..n {
+            rstart[v + 1] += rstart[v];
+        }
+        let mut rev: Vec<(u32, u32, f64)> = vec![(0, 0, 0.0); rstart[n]];
+        for (a, b, l) in merged.iter().filter(flows) {
+            rev[rstart[*b as usize]] = (*b, *a, l.strength / out_strength[*a as usize]);
+            rstart[*b as usize] += 1;
+        }
         let mut inn: Csr<(), f64, petgraph::Directed, u32> =
             Csr::from_sorted_edges(&rev).expect("edges are sorted and distinct");
         while inn.node_count() < n {
             inn.add_node(());
         }
         let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
+        let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
         ReferralGraph { ids, index, out, inn, dangling, directed }
     }
 

@@ -3,11 +3,11 @@
 //! and the market is built without hashing pairs of strings.
 //!
 //! Every function here returns `None` at the first thing that is not plainly valid (an unknown or
-//! repeated column, a ragged row, a value that is missing, not UTF-8, not a number or out of range,
-//! an unknown partner, a repeated pair, no rows at all); the caller then runs the general path on the
-//! same input, which reports every problem with its file, line and field. So the fast path accepts
-//! exactly the inputs the general path accepts without a problem, and yields the same rows and the
-//! same market for them.
+//! repeated column, a ragged row, a value that is missing, not UTF-8, holding a carriage return, not a
+//! number or out of range, an unknown partner, a repeated pair, no rows at all); the caller then runs
+//! the general path on the same input, which reports every problem with its file, line and field. So
+//! the fast path accepts exactly the inputs the general path accepts without a problem, and yields the
+//! same rows and the same market for them.
 
 use std::collections::HashMap;
 
@@ -15,20 +15,20 @@ use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
 use crate::error::{Place, Result};
 use crate::matching::{Market, MarketProject};
 
-/// The trimmed, non-empty text of each known column of one row (`None`: absent or empty).
-type Values<'a> = [Option<&'a str>; 4];
+/// The trimmed, non-empty text of each of the `N` known columns of one row (`None`: absent or empty).
+pub(in crate::input) type Values<'a, const N: usize = 4> = [Option<&'a str>; N];
 
-/// Parses every row of a clean CSV file with `make`, or `None` (see the module docs).
-fn clean_rows<T>(
+/// Parses every row of a clean CSV file with the `N` columns `known` with `make`, or `None` (see the
+/// module docs). Shared by the fast paths of every large file (scores, preferences, referrals).
+pub(in crate::input) fn clean_rows<T, const N: usize>(
     bytes: &[u8],
-    known: &[&str],
+    known: &[&str; N],
     required: &[&str],
-    mut make: impl FnMut(&Values<'_>, Place) -> Option<T>,
+    mut make: impl FnMut(&Values<'_, N>, Place) -> Option<T>,
 ) -> Option<Vec<T>> {
-    debug_assert!(known.len() <= 4);
     let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
     let headers = rdr.byte_headers().ok()?.clone();
-    let mut columns: [Option<usize>; 4] = [None; 4];
+    let mut columns: [Option<usize>; N] = [None; N];
     let mut named = false;
     for (i, raw) in headers.iter().enumerate() {
         let raw = if i == 0 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
@@ -56,10 +56,13 @@ fn clean_rows<T>(
             return None;
         }
         let line = rec.position().map_or(0, |p| p.line());
-        let mut values: Values<'_> = [None; 4];
+        let mut values: Values<'_, N> = [None; N];
         for (slot, column) in values.iter_mut().zip(columns) {
             if let Some(c) = column {
                 let s = std::str::from_utf8(&rec[c]).ok()?.trim();
+                if s.contains('\r') {
+                    return None; // a line end inside quotes: the general reader's business
+                }
                 if !s.is_empty() {
                     *slot = Some(s);
                 }
@@ -71,7 +74,7 @@ fn clean_rows<T>(
 }
 
 /// A number the general reader accepts without a problem (`Fields::number`).
-fn number(s: &str, min: f64, max: f64) -> Option<f64> {
+pub(in crate::input) fn number(s: &str, min: f64, max: f64) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= min && *v <= max)
 }
 
