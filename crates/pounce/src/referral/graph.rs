@@ -189,7 +189,7 @@ pub struct Link {
 #[derive(Debug, Clone)]
 pub struct ReferralGraph {
     ids: Vec<String>,
-    index: HashMap<String, u32>,
+    index: HashMap<String, u32, FxBuildHasher>,
     /// Out-edges.
     out: Csr<(), Link, petgraph::Directed, u32>,
     /// In-edges with weights normalised by the source's total out-strength (for PageRank).
@@ -199,26 +199,43 @@ pub struct ReferralGraph {
     directed: bool,
 }
 
+/// An id of at most 15 bytes as one number: its bytes, then its length in the last byte (so two ids
+/// have the same key only when they are equal).
+fn inline_key(id: &str) -> Option<u128> {
+    let bytes = id.as_bytes();
+    (bytes.len() < 16).then(|| {
+        let mut key = [0u8; 16];
+        key[..bytes.len()].copy_from_slice(bytes);
+        key[15] = bytes.len() as u8;
+        u128::from_le_bytes(key)
+    })
+}
+
 impl ReferralGraph {
     /// Builds the graph from edge records. Undirected unless `directed`: each edge then joins both
     /// ways. Parallel edges between the same two nodes add their strengths (capped at 1); self-loops
     /// are kept. Strengths come from `weights` at date `as_of` (see [`ReferralWeights::edge_strength`]).
     pub fn build(records: &[EdgeRecord], weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
-        // Ids are interned through a fast hasher keyed by the records' own strings: each id is copied
-        // once into `ids` (and once into `index` at the end), not once per mention.
+        // Ids are interned through a fast hasher; ids up to 15 bytes (most) are keys held in the
+        // table itself, so a hash hit needs no comparison through a pointer (a cache miss per edge).
         let mut ids: Vec<String> = Vec::new();
-        let mut lookup: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
+        let mut short: HashMap<u128, u32, FxBuildHasher> = HashMap::default();
+        let mut long: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
         let mut ends: Vec<(u32, u32, f64, EdgeKind)> = Vec::with_capacity(records.len());
         for r in records {
             let [a, b] = [r.source.as_str(), r.target.as_str()].map(|s| {
-                *lookup.entry(s).or_insert_with(|| {
+                let add = || {
                     ids.push(s.to_owned());
                     (ids.len() - 1) as u32
-                })
+                };
+                match inline_key(s) {
+                    Some(key) => *short.entry(key).or_insert_with(add),
+                    None => *long.entry(s).or_insert_with(add),
+                }
             });
             ends.push((a, b, weights.edge_strength(r.kind, r.weight, r.date, as_of), r.kind));
         }
-        drop(lookup);
+        drop((short, long));
         let n = ids.len();
         // Edges grouped by source node (a counting sort), each group then sorted by target, the
         // strongest first, then by kind: the order of sorting all edges by that key.
@@ -337,5 +354,31 @@ impl ReferralGraph {
     /// Nodes without outgoing strength.
     pub(crate) fn dangling(&self) -> &[u32] {
         &self.dangling
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_ids_are_told_apart() {
+        let ids = ["a", "a\0", "", "fifteen bytes!!", "sixteen bytes!!!", "sixteen bytes!!?", "a much longer id, Ä"];
+        let edge = |s: &str, t: &str| EdgeRecord {
+            source: s.into(),
+            target: t.into(),
+            kind: EdgeKind::Referred,
+            weight: 1.0,
+            date: None,
+        };
+        let records: Vec<EdgeRecord> = (0..ids.len()).map(|i| edge(ids[i], ids[(i + 1) % ids.len()])).collect();
+        let g = ReferralGraph::build(&records, &ReferralWeights::default(), None, true);
+        assert_eq!(g.node_count(), ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(g.node(id), Some(i as u32));
+            assert_eq!(g.id(i as u32), *id);
+        }
+        assert_eq!(g.node("a\0\0"), None);
+        assert_eq!(g.edge_count(), ids.len());
     }
 }

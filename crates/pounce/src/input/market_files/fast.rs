@@ -3,16 +3,17 @@
 //! and the market is built without hashing pairs of strings.
 //!
 //! Every function here returns `None` at the first thing that is not plainly valid (an unknown or
-//! repeated column, a ragged row, a value that is missing, not UTF-8, holding a carriage return, not a
-//! number or out of range, an unknown partner, a repeated pair, no rows at all); the caller then runs
-//! the general path on the same input, which reports every problem with its file, line and field. So
-//! the fast path accepts exactly the inputs the general path accepts without a problem, and yields the
-//! same rows and the same market for them.
+//! repeated column, a ragged row, a value that is missing, not UTF-8, not a number or out of range,
+//! an unknown partner, a repeated pair, no rows at all); the caller then runs the general path on the
+//! same input, which reports every problem with its file, line and field. So the fast path accepts
+//! exactly the inputs the general path accepts without a problem, and yields the same rows and the
+//! same market for them.
 
 use std::collections::HashMap;
 
 use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
 use crate::error::{Place, Result};
+use crate::input::csv_records::CrlfToLf;
 use crate::matching::{Market, MarketProject};
 
 /// The trimmed, non-empty text of each of the `N` known columns of one row (`None`: absent or empty).
@@ -26,7 +27,8 @@ pub(in crate::input) fn clean_rows<T, const N: usize>(
     required: &[&str],
     mut make: impl FnMut(&Values<'_, N>, Place) -> Option<T>,
 ) -> Option<Vec<T>> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(bytes);
+    // CRLF read as LF, as the general reader does (same values, same line numbers).
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(CrlfToLf::new(bytes));
     let headers = rdr.byte_headers().ok()?.clone();
     let mut columns: [Option<usize>; N] = [None; N];
     let mut named = false;
@@ -47,7 +49,8 @@ pub(in crate::input) fn clean_rows<T, const N: usize>(
     }
     let width = headers.len();
     let mut rec = csv::ByteRecord::new();
-    let mut out = Vec::new();
+    // About one row a line: no copies of a growing vector of millions of rows.
+    let mut out = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count());
     while rdr.read_byte_record(&mut rec).ok()? {
         if rec.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
             continue; // a blank line
@@ -60,9 +63,6 @@ pub(in crate::input) fn clean_rows<T, const N: usize>(
         for (slot, column) in values.iter_mut().zip(columns) {
             if let Some(c) = column {
                 let s = std::str::from_utf8(&rec[c]).ok()?.trim();
-                if s.contains('\r') {
-                    return None; // a line end inside quotes: the general reader's business
-                }
                 if !s.is_empty() {
                     *slot = Some(s);
                 }
