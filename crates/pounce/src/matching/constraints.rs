@@ -285,12 +285,9 @@ impl Resolved {
             q.capacity -= 1;
             q.budget = q.budget.map(|b| b - edge.hours);
         }
-        let edges: Vec<_> = (0..market.edges().len())
-            .filter(|&e| self.allows(market, e) && self.locked[market.edges()[e].project].is_none())
-            .map(|e| market.edges()[e])
-            .collect();
+        // A subsequence of a valid market's edges, in its order: no new sort.
         let mut reduced =
-            Market::new(market.projects.clone(), partners, edges).expect("a sub-market of a valid market is valid");
+            market.restrict(partners, &|e| self.allows(market, e) && self.locked[market.edges()[e].project].is_none());
         reduced.no_edge_reasons = market.no_edge_reasons.clone();
         reduced
     }

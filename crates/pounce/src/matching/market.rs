@@ -321,6 +321,44 @@ impl Market {
         })
     }
 
+    /// The sub-market of the edges `keep(edge index)` accepts, with `partners` in place of this market's
+    /// (the same partners, e.g. with less capacity left): what [`Market::new`] would build from them,
+    /// without sorting again, as a subsequence keeps every order.
+    pub(crate) fn restrict(&self, partners: Vec<MarketPartner>, keep: &dyn Fn(usize) -> bool) -> Market {
+        assert_eq!(partners.len(), self.partners.len(), "the same partners");
+        let mut index = vec![usize::MAX; self.edges.len()];
+        let mut edges = Vec::new();
+        let mut project_start = Vec::with_capacity(self.projects.len() + 1);
+        project_start.push(0);
+        for p in 0..self.projects.len() {
+            for e in self.project_edge_range(p) {
+                if keep(e) {
+                    index[e] = edges.len();
+                    edges.push(self.edges[e]);
+                }
+            }
+            project_start.push(edges.len());
+        }
+        let mut partner_start = Vec::with_capacity(partners.len() + 1);
+        let mut partner_list = Vec::with_capacity(edges.len());
+        partner_start.push(0);
+        for q in 0..partners.len() {
+            partner_list.extend(self.partner_edges(q).iter().map(|&e| index[e]).filter(|&i| i != usize::MAX));
+            partner_start.push(partner_list.len());
+        }
+        Market {
+            projects: self.projects.clone(),
+            partners,
+            edges,
+            project_start,
+            partner_start,
+            partner_list,
+            project_order: self.project_order.clone(),
+            partner_order: self.partner_order.clone(),
+            no_edge_reasons: vec![None; self.projects.len()],
+        }
+    }
+
     /// Builds a market from scored pairs `(project, partner, score, hours)`; each side ranks the other
     /// by score (higher is better, equal scores tie).
     pub fn from_scores(
@@ -572,6 +610,29 @@ impl Market {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn restrict_builds_what_new_builds() {
+        let projects: Vec<MarketProject> =
+            ["b", "a", "c"].iter().map(|id| MarketProject { id: (*id).into(), institution: String::new() }).collect();
+        let partners: Vec<MarketPartner> = ["y", "x"]
+            .iter()
+            .map(|id| MarketPartner { id: (*id).into(), capacity: 2, budget: None, active: true, sector: None })
+            .collect();
+        let mut pairs = Vec::new();
+        for p in 0..3 {
+            for q in 0..2 {
+                pairs.push((p, q, ((p * 7 + q * 3) % 4) as f64 / 4.0, 1.0));
+            }
+        }
+        let market = Market::from_scores(projects.clone(), partners.clone(), &pairs).unwrap();
+        let keep = |e: usize| e % 3 != 1;
+        let kept: Vec<Edge> = (0..market.edges().len()).filter(|&e| keep(e)).map(|e| market.edges()[e]).collect();
+        let mut fewer = partners.clone();
+        fewer[0].capacity = 1;
+        let expected = Market::new(projects, fewer.clone(), kept).unwrap();
+        assert_eq!(market.restrict(fewer, &keep), expected);
+    }
 
     #[test]
     fn competition_ranks() {
