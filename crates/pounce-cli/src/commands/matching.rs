@@ -20,7 +20,7 @@ use crate::files::{self, Gather};
 /// The inputs of a market: a scored term, or a market read from scores or preferences.
 pub(crate) enum Source {
     Term(Box<(Term, Weights, Option<pounce::referral::Referrals>)>),
-    Market(Market),
+    Market(Box<Market>),
 }
 
 pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
@@ -37,7 +37,7 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
             let caps = g.keep(capacities(c)?)?;
             g.finish()?;
             let (scores, caps) = (scores.unwrap_or_default(), caps.unwrap_or_default());
-            Ok(Source::Market(market_from_scores(&scores, &name, &caps)?))
+            Ok(Source::Market(Box::new(market_from_scores(&scores, &name, &caps)?)))
         }
         (None, None, None, Some(s), Some(c)) => {
             let mut g = Gather::default();
@@ -47,7 +47,7 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
             let caps = g.keep(capacities(c)?)?;
             g.finish()?;
             let (prefs, caps) = (prefs.unwrap_or_default(), caps.unwrap_or_default());
-            Ok(Source::Market(market_from_preferences(&prefs, &name, &caps)?))
+            Ok(Source::Market(Box::new(market_from_preferences(&prefs, &name, &caps)?)))
         }
         _ => Err(BadInput(
             "give --projects and --partners, or --scores with --capacities, or --preferences with --capacities".into(),
