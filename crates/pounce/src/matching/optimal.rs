@@ -10,7 +10,7 @@
 //! proves the flow optimal after every insertion (Ahuja, Magnanti & Orlin, *Network Flows*, 1993,
 //! §9.7; Crouse, *On implementing 2D rectangular assignment algorithms*, IEEE TAES 2016).
 //!
-//! An initial exact auction (Jonker–Volgenant's augmenting row reduction, [`auction`]) first assigns
+//! An initial exact auction (Jonker–Volgenant's augmenting row reduction) first assigns
 //! most projects with dual prices that keep every reduced cost non-negative, so only the projects it
 //! leaves take a shortest-path search. Which of several optimal assignments is returned may depend
 //! on it; the optimum does not (tested against the shortest paths alone).
