@@ -87,7 +87,7 @@ enum Pred {
 
 /// Bids per project the initial phase may spend (in total, `AUCTION_BIDS × n`) before it hands the
 /// projects still unassigned to the shortest-path phase.
-const AUCTION_BIDS: usize = 32;
+const AUCTION_BIDS: usize = 128;
 
 /// The initial phase: an exact (ε = 0) Gauss–Seidel auction, Jonker–Volgenant's augmenting row
 /// reduction generalised to the unmatched arc and to capacities. Partner `j`'s price is `-pi[n + j]`.
