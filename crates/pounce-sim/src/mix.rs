@@ -97,6 +97,18 @@ fn weights_problem(weights: &[f64]) -> Option<String> {
     }
 }
 
+/// The problems of a table as `(key, reason)` pairs, in the order checked.
+#[derive(Default)]
+struct Found(Vec<(String, String)>);
+
+impl Found {
+    fn check(&mut self, key: &str, problem: Option<String>) {
+        if let Some(reason) = problem {
+            self.0.push((key.to_owned(), reason));
+        }
+    }
+}
+
 /// The index whose share of `weights` holds `x` in [0, 1): the first `i` with `x` below the running
 /// sum up to `i` divided by the total.
 pub(crate) fn pick_share(x: f64, weights: &[f64]) -> usize {
@@ -208,12 +220,8 @@ impl PartnerMix {
     /// Every invalid key with its reason: `(key, reason)`, keys as in the TOML table (`status.active`,
     /// `capacity`).
     pub fn problems(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut push = |key: &str, p: Option<String>| {
-            if let Some(reason) = p {
-                out.push((key.to_owned(), reason));
-            }
-        };
+        let mut found = Found::default();
+        let mut push = |key: &str, p: Option<String>| found.check(key, p);
         for (key, p) in [
             ("second_industry", self.second_industry),
             ("remote_web", self.remote_web),
@@ -242,7 +250,7 @@ impl PartnerMix {
             }
         }
         push("status", weights_problem(&self.status.weights()));
-        out
+        found.0
     }
 }
 
@@ -361,12 +369,8 @@ impl ProjectMix {
     /// assert_eq!(keys, ["must", "skills"]);
     /// ```
     pub fn problems(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        let mut push = |key: &str, p: Option<String>| {
-            if let Some(reason) = p {
-                out.push((key.to_owned(), reason));
-            }
-        };
+        let mut found = Found::default();
+        let mut push = |key: &str, p: Option<String>| found.check(key, p);
         for (key, p) in [
             ("second_industry", self.second_industry),
             ("heavy_first", self.heavy_first),
@@ -384,7 +388,7 @@ impl ProjectMix {
         let s = &self.size;
         push("size", weights_problem(&[s.any, s.micro, s.small, s.medium, s.large]));
         push("ip", weights_problem(&[self.ip.student, self.ip.open, self.ip.partner]));
-        out
+        found.0
     }
 }
 
