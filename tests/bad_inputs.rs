@@ -172,18 +172,21 @@ fn awkward_but_valid_spreadsheet_exports_give_the_same_output_as_the_clean_sampl
         output_of(&["recommend", "--projects", projects, "--partners", partners, "--top", "3", "--format", "csv"])
     };
     let clean_recommend = recommend(&sample("projects.csv"), &sample("partners.csv")).unwrap();
-    let clean_prefs = output_of(&[
-        "match",
-        "--preferences",
-        "tests/awkward_inputs/clean/preferences.csv",
-        "--capacities",
-        "tests/awkward_inputs/clean/capacities.csv",
-        "--strategy",
-        "stable",
-        "--format",
-        "csv",
-    ])
-    .unwrap();
+    // A stable matching of a preferences file with the clean capacities, as CSV.
+    let stable = |prefs: &str| {
+        output_of(&[
+            "match",
+            "--preferences",
+            prefs,
+            "--capacities",
+            "tests/awkward_inputs/clean/capacities.csv",
+            "--strategy",
+            "stable",
+            "--format",
+            "csv",
+        ])
+    };
+    let clean_prefs = stable("tests/awkward_inputs/clean/preferences.csv").unwrap();
     let mut failures = Vec::new();
     let mut checked = [0; 3];
     for name in &names {
@@ -196,18 +199,7 @@ fn awkward_but_valid_spreadsheet_exports_give_the_same_output_as_the_clean_sampl
             (recommend(&sample("projects.csv"), &path), &clean_recommend)
         } else if name.starts_with("preferences_") {
             checked[2] += 1;
-            let got = output_of(&[
-                "match",
-                "--preferences",
-                &path,
-                "--capacities",
-                "tests/awkward_inputs/clean/capacities.csv",
-                "--strategy",
-                "stable",
-                "--format",
-                "csv",
-            ]);
-            (got, &clean_prefs)
+            (stable(&path), &clean_prefs)
         } else {
             failures.push(format!("{name}: unknown kind of file (projects_, partners_ or preferences_)"));
             continue;
