@@ -16,6 +16,7 @@
 
 pub mod config;
 pub mod constraints;
+mod dense;
 pub mod greedy;
 pub mod market;
 pub mod mip;

@@ -24,7 +24,7 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::{Assignment, Market, OptimalOptions, Resolved, mip};
+use super::{Assignment, Market, OptimalOptions, Resolved, dense, mip};
 use crate::error::Result;
 
 /// A cost in the lexicographic order (unmatched projects, value).
@@ -347,7 +347,8 @@ pub fn optimal(market: &Market, c: &Resolved, options: OptimalOptions) -> Result
         return mip::solve(market, c, options);
     }
     let reduced = c.reduce(market);
-    Ok(c.merge(market, &reduced, &min_cost_assignment(&reduced, options)))
+    let assignment = dense::assign(&reduced, options).unwrap_or_else(|| min_cost_assignment(&reduced, options));
+    Ok(c.merge(market, &reduced, &assignment))
 }
 
 #[cfg(test)]
