@@ -16,6 +16,12 @@ pub fn open(path: &Path) -> Result<BufReader<File>> {
     File::open(path).map(BufReader::new).map_err(|e| BadInput(format!("{}: cannot open: {e}", path.display())).into())
 }
 
+/// Reads a whole file (a large input parsed straight from its bytes), with the same bad-input error
+/// as [`open`] when it cannot be read.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| BadInput(format!("{}: cannot open: {e}", path.display())).into())
+}
+
 /// Reads projects, partners and weights, reporting the problems of all three files together.
 pub fn term(args: &TermArgs) -> Result<(Term, Weights)> {
     term_from(&args.projects, &args.partners, args.weights.as_deref())

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use anyhow::Result;
 use pounce::input::{
-    assignment_from_rows, market_from_preferences, market_from_scores, read_assignment_csv, read_capacities_csv,
-    read_preferences_csv, read_scores_csv,
+    assignment_from_rows, market_from_preferences, market_from_score_bytes, market_from_scores, read_assignment_csv,
+    read_capacities_csv, read_preferences_csv, read_scores_csv,
 };
 use pounce::matching::rematch::{ChangeKind, rematch};
 use pounce::matching::report::report;
@@ -33,8 +33,14 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
         (None, None, Some(s), None, Some(c)) => {
             let mut g = Gather::default();
             let name = s.display().to_string();
-            let scores = g.keep(read_scores_csv(files::open(s)?, &name).and_then(|r| non_empty(r, &name, "scores")))?;
-            let caps = g.keep(capacities(c)?)?;
+            let bytes = files::read_bytes(s)?;
+            let caps = capacities(c)?;
+            // A clean file goes straight to the market; otherwise the rows are read to report problems.
+            if let Some(market) = caps.as_deref().ok().and_then(|caps| market_from_score_bytes(&bytes, caps)) {
+                return Ok(Source::Market(Box::new(market?)));
+            }
+            let scores = g.keep(read_scores_csv(&bytes[..], &name).and_then(|r| non_empty(r, &name, "scores")))?;
+            let caps = g.keep(caps)?;
             g.finish()?;
             let (scores, caps) = (scores.unwrap_or_default(), caps.unwrap_or_default());
             Ok(Source::Market(Box::new(market_from_scores(&scores, &name, &caps)?)))

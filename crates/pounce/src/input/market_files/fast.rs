@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
 use crate::error::{Place, Result};
 use crate::input::csv_records::CrlfToLf;
@@ -154,6 +156,57 @@ pub(super) fn market_from_scores(scores: &[ScoreRow], capacities: &[CapacityRow]
     Some(Market::from_scores(projects, partners, &pairs))
 }
 
+/// `market_from_scores(scores(bytes))` without the rows in between: ids are interned as they are
+/// read, so a file of millions of pairs costs no string per row. `None` when either would be `None`.
+pub(super) fn score_market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+    let (partners, _) = partners_of(capacities);
+    let qindex: FxHashMap<&str, usize> = capacities.iter().enumerate().map(|(i, c)| (c.partner.as_str(), i)).collect();
+    let mut pindex: FxHashMap<String, usize> = FxHashMap::default();
+    let mut projects: Vec<MarketProject> = Vec::new();
+    let mut last: Option<usize> = None;
+    // The project whose run of rows last named each partner: a repeat within a run is a repeated pair.
+    let mut named_by = vec![usize::MAX; partners.len()];
+    // Whether some project's rows are not all together (then pairs are checked by sorting).
+    let mut regrouped = false;
+    let pairs =
+        clean_rows(bytes, &["project", "partner", "score", "hours"], &["project", "partner", "score"], |v, _| {
+            let project = v[0]?;
+            let q = *qindex.get(v[1]?)?;
+            let score = number(v[2]?, -1e12, 1e12)?;
+            let hours = match v[3] {
+                None => 0.0,
+                Some(s) => number(s, 0.0, 1e9)?,
+            };
+            let p = match last {
+                Some(p) if projects[p].id == project => p,
+                _ => match pindex.get(project) {
+                    Some(&p) => {
+                        regrouped = true;
+                        p
+                    }
+                    None => {
+                        pindex.insert(project.to_owned(), projects.len());
+                        projects.push(MarketProject { id: project.to_owned(), institution: String::new() });
+                        projects.len() - 1
+                    }
+                },
+            };
+            last = Some(p);
+            if std::mem::replace(&mut named_by[q], p) == p {
+                return None;
+            }
+            Some((p, q, score, hours))
+        })?;
+    if regrouped {
+        let mut keys: Vec<(usize, usize)> = pairs.iter().map(|&(p, q, _, _)| (p, q)).collect();
+        keys.sort_unstable();
+        if keys.windows(2).any(|w| w[0] == w[1]) {
+            return None;
+        }
+    }
+    Some(Market::from_scores(projects, partners, &pairs))
+}
+
 /// `market_from_preferences` when every partner named has a capacity row and nobody ranks anyone twice.
 pub(super) fn market_from_preferences(prefs: &[PreferenceRow], capacities: &[CapacityRow]) -> Option<Result<Market>> {
     let (partners, qindex) = partners_of(capacities);
@@ -230,6 +283,30 @@ mod tests {
         assert_eq!(scores(b"project,partner,score\np,q,\xff\n"), None);
         assert_eq!(preferences(b"chooser,chosen,rank\np,q,0\n"), None);
         assert_eq!(preferences(b"chooser,chosen,rank,side\np,q,1,both\n"), None);
+    }
+
+    #[test]
+    fn score_market_is_the_market_of_the_rows() {
+        let caps: Vec<CapacityRow> =
+            ["q1", "q2", "q3"].iter().map(|q| CapacityRow { partner: (*q).into(), capacity: 2, hours: None }).collect();
+        for text in [
+            "project,partner,score\np1,q1,0.5\np1,q2,0.25\np2,q1,1\n",
+            "\u{feff}partner,project,score,hours\r\nq3,p2,1,2\r\n\r\nq1,p1,0.5,\r\nq2,p2,-1,0\r\nq1,p2,0,1\r\n",
+            "project,partner,score\np1,q1,0.5\np2,q2,0.25\np1,q3,1\np2,q1,0\n",
+        ] {
+            let rows = scores(text.as_bytes()).expect("clean");
+            let want = market_from_scores(&rows, &caps).expect("fast").expect("valid");
+            let got = score_market(text.as_bytes(), &caps).expect("fast").expect("valid");
+            assert_eq!(got, want, "{text:?}");
+        }
+        for repeated in [
+            "project,partner,score\np1,q1,0.5\np1,q1,0.25\n",
+            "project,partner,score\np1,q1,0.5\np2,q2,0.25\np1,q1,1\n",
+            "project,partner,score\np1,q9,0.5\n",
+            "project,partner,score\n",
+        ] {
+            assert!(score_market(repeated.as_bytes(), &caps).is_none(), "{repeated:?}");
+        }
     }
 
     #[test]
