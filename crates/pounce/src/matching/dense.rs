@@ -260,7 +260,7 @@ impl Search {
     fn nearest(&mut self, s: usize, lo: usize) -> usize {
         let mut hi = lo + 1;
         let mut mind = self.d[self.cols[lo]];
-        for k in hi..s {
+        for k in lo + 1..s {
             let j = self.cols[k];
             if self.d[j] <= mind {
                 if self.d[j] < mind {
@@ -286,7 +286,9 @@ impl Search {
             let mind = self.d[j];
             let row = &c[i * s..(i + 1) * s];
             let h = row[j] - v[j] - mind;
-            for k in hi..s {
+            // Columns moved to the ready set during the scan were already scanned at `k`.
+            let todo = hi;
+            for k in todo..s {
                 let j = self.cols[k];
                 let r = row[j] - v[j] - h;
                 if r < self.d[j] {
