@@ -13,6 +13,7 @@
 //!
 //! "yes" for greedy and rank-sum means the pair is skipped when taking it would break the limit.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
@@ -277,7 +278,14 @@ impl Resolved {
     /// The market without the edges the pair rules remove, with locked projects' edges removed and
     /// partners' capacities and budgets reduced by their locks; project and partner indices are kept.
     /// Solve this market unconstrained, then [`Resolved::merge`] the locks back.
-    pub fn reduce(&self, market: &Market) -> Market {
+    /// A market no rule touches is borrowed as it is, not copied.
+    pub fn reduce<'m>(&self, market: &'m Market) -> Cow<'m, Market> {
+        let untouched = self.locked.iter().all(Option::is_none)
+            && self.forbidden.is_empty()
+            && self.min_score.is_none_or(|m| market.edges().iter().all(|e| e.score >= m));
+        if untouched {
+            return Cow::Borrowed(market);
+        }
         let mut partners = market.partners.clone();
         for e in self.locked.iter().flatten() {
             let edge = &market.edges()[*e];
@@ -289,7 +297,7 @@ impl Resolved {
         let mut reduced =
             market.restrict(partners, &|e| self.allows(market, e) && self.locked[market.edges()[e].project].is_none());
         reduced.no_edge_reasons = market.no_edge_reasons.clone();
-        reduced
+        Cow::Owned(reduced)
     }
 
     /// Maps an assignment of the [reduced](Resolved::reduce) market back to `market` and adds the locks.
