@@ -13,6 +13,7 @@
 //! the ones that enter the top-k buffer are scored again in full by [`Scorer::score`].
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -156,6 +157,21 @@ fn id_ranks<'a>(ids: impl Iterator<Item = &'a str>) -> Vec<u32> {
 /// }
 /// ```
 pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(usize) + Sync)) -> Vec<Recommendation> {
+    recommend_above(scorer, k, side, None, progress)
+}
+
+/// [`recommend`] with a floor per subject: counterparts scoring below `floors[subject]` are left
+/// out of the picks (they are still counted as considered and feasible). A caller that already
+/// holds k candidates at least as good as the floor (the chunked recommender) loses nothing, and
+/// the blocks whose bound is below the floor are never visited.
+pub(crate) fn recommend_above(
+    scorer: &Scorer<'_>,
+    k: usize,
+    side: Side,
+    floors: Option<&[f64]>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Vec<Recommendation> {
+    let floor = |subject: usize| floors.map_or(f64::NEG_INFINITY, |f| f[subject]);
     let term = scorer.term();
     let (subjects, counterparts) = match side {
         Side::Projects => (term.projects.len(), term.partners.len()),
@@ -167,19 +183,41 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
     };
     if side == Side::Projects && counterparts > 0 && fast::supported(scorer) {
         let pool = Pool::new(scorer, &ties);
-        return (0..subjects)
-            .into_par_iter()
-            .map(|subject| {
-                let rec = recommend_partners(scorer, &pool, &ties, subject, k);
-                progress(1);
-                rec
+        // Projects at the same place (often those of one institution) share the distances to the
+        // pool's locations.
+        let mut places: HashMap<(u64, u64), usize> = HashMap::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        for (subject, p) in term.projects.iter().enumerate() {
+            let key = (p.location.lat.to_bits(), p.location.lon.to_bits());
+            let g = *places.entry(key).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            groups[g].push(subject);
+        }
+        let mut recs: Vec<Recommendation> = groups
+            .par_iter()
+            .flat_map(|group| {
+                let at = &term.projects[group[0]].location;
+                let km = pool.distances(at.lat, at.lon);
+                group
+                    .par_iter()
+                    .map(|&subject| {
+                        let rec = recommend_partners(scorer, &pool, &ties, subject, k, floor(subject), &km);
+                        progress(1);
+                        rec
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
+        recs.sort_unstable_by_key(|r| r.subject);
+        return recs;
     }
     (0..subjects)
         .into_par_iter()
         .map(|subject| {
             let mut top = TopK::new(k);
+            let floor = floor(subject);
             let mut feasible = 0;
             let mut excluded = [0usize; 16];
             for (other, &tie) in ties.iter().enumerate().take(counterparts) {
@@ -192,7 +230,7 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
                     continue;
                 }
                 feasible += 1;
-                if top.admits(score.mutual, tie) {
+                if score.mutual >= floor && top.admits(score.mutual, tie) {
                     top.push(Candidate { mutual: score.mutual, tie, pick: Pick { index: other, score } });
                 }
             }
@@ -216,9 +254,18 @@ fn excluded_by(excluded: [usize; 16]) -> Vec<(Exclusion, usize)> {
     excluded_by
 }
 
-/// The top `k` partners of one project on the columnar path (see the module documentation).
-fn recommend_partners(scorer: &Scorer<'_>, pool: &Pool, ties: &[u32], project: usize, k: usize) -> Recommendation {
-    let tab = Tab::new(scorer, pool, project);
+/// The top `k` partners of one project on the columnar path (see the module documentation), among
+/// those scoring at least `floor`; `km` are the distances from the project to the pool's locations.
+fn recommend_partners(
+    scorer: &Scorer<'_>,
+    pool: &Pool,
+    ties: &[u32],
+    project: usize,
+    k: usize,
+    floor: f64,
+    km: &[f64],
+) -> Recommendation {
+    let tab = Tab::new(scorer, pool, project, km);
     let (feasible, excluded, open) = tab.counts();
     let mut top = TopK::new(k);
     if k > 0 && feasible > 0 {
@@ -229,6 +276,9 @@ fn recommend_partners(scorer: &Scorer<'_>, pool: &Pool, ties: &[u32], project: u
             .collect();
         blocks.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         for (bound, b) in blocks {
+            if bound < floor {
+                break;
+            }
             if let Some(t) = &top.threshold {
                 if bound < t.mutual {
                     break;
@@ -238,8 +288,11 @@ fn recommend_partners(scorer: &Scorer<'_>, pool: &Pool, ties: &[u32], project: u
                 }
             }
             for pos in pool.block_range(b as usize) {
-                let floor = top.threshold.as_ref().map_or(f64::NEG_INFINITY, |t| t.mutual);
+                let floor = top.threshold.as_ref().map_or(floor, |t| t.mutual.max(floor));
                 let Some(mutual) = tab.score(pos, &mut best, floor) else { continue };
+                if mutual < floor {
+                    continue;
+                }
                 let partner = pool.partner(pos);
                 let tie = ties[partner];
                 if top.admits(mutual, tie) {

@@ -10,7 +10,9 @@
 use std::cmp::Ordering;
 
 use crate::model::{Partner, Project, Term};
-use crate::recommend::{Pick, Recommendation, Side, recommend};
+#[cfg(doc)]
+use crate::recommend::recommend;
+use crate::recommend::{Pick, Recommendation, Side, recommend_above};
 use crate::score::{Exclusion, PairScore, Scorer};
 use crate::weights::Weights;
 
@@ -82,14 +84,18 @@ impl<'w> ChunkedRecommender<'w> {
 
     /// Scores a chunk of partners against every project (in parallel, as [`recommend`]) and keeps
     /// each project's k best so far.
+    ///
+    /// A project that already has k candidates only looks in the chunk for partners scoring at least
+    /// its k-th best (the others could not enter its list), so later chunks cost less.
     pub fn add(&mut self, partners: Vec<Partner>) {
         if partners.is_empty() {
             return;
         }
+        let floors: Vec<f64> = self.best.iter().map(|list| floor(list, self.k)).collect();
         let term = Term { projects: std::mem::take(&mut self.projects), partners };
         let recs = {
             let scorer = Scorer::new(&term, self.weights);
-            recommend(&scorer, self.k, Side::Projects, &|_| {})
+            recommend_above(&scorer, self.k, Side::Projects, Some(&floors), &|_| {})
         };
         let Term { projects, partners } = term;
         self.projects = projects;
@@ -132,7 +138,7 @@ impl<'w> ChunkedRecommender<'w> {
             }
             self.best[p] = merged;
         }
-        if self.kept.len() > 4 * self.k.max(1) * self.projects.len().max(1) {
+        if self.kept.len() > 2 * self.k.max(1) * self.projects.len().max(1) {
             self.compact();
         }
     }
@@ -194,6 +200,14 @@ fn partners_id<'a>(chunk: &'a [Option<Partner>], kept: &'a [Partner], moved: &[O
         (Some(q), _) => &q.id,
         (None, Some(slot)) => &kept[slot].id,
         (None, None) => unreachable!("a partner is in the chunk or kept"),
+    }
+}
+
+/// The k-th best score of a full list (a candidate below it cannot enter), else negative infinity.
+fn floor(list: &[Kept], k: usize) -> f64 {
+    match list.get(k.wrapping_sub(1)) {
+        Some(kth) if list.len() == k => kth.score.mutual,
+        _ => f64::NEG_INFINITY,
     }
 }
 

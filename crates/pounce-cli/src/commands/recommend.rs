@@ -4,7 +4,7 @@ use anyhow::Result;
 use pounce::input::{Kind, PartnerCsvStream, Reference, read_records};
 use pounce::output::{write_recommendations_csv, write_recommendations_json};
 use pounce::streaming::ChunkedRecommender;
-use pounce::{Recommendation, Scorer, Side, Term, Weights, recommend};
+use pounce::{Partner, Recommendation, Scorer, Side, Term, Weights, recommend};
 
 use super::table;
 use crate::cli::{ForSide, Format, RecommendArgs};
@@ -39,8 +39,9 @@ pub fn run(a: &RecommendArgs) -> Result<()> {
 }
 
 /// Recommendations for projects over a CSV pool read `--chunk` partners at a time: memory holds the
-/// projects, one chunk and the partners recommended so far. Every problem of the three files is
-/// still reported together, and nothing is written unless all are clean.
+/// projects, two chunks (the next one is read on a thread while the current one is scored) and the
+/// partners recommended so far. Every problem of the three files is still reported together, and
+/// nothing is written unless all are clean.
 fn run_chunked(a: &RecommendArgs) -> Result<()> {
     let reference = Reference::bundled();
     let mut g = files::Gather::default();
@@ -58,18 +59,35 @@ fn run_chunked(a: &RecommendArgs) -> Result<()> {
     let mut chunked = projects.map(|t| ChunkedRecommender::new(t.projects, &weights, a.top));
     let projects_count = chunked.as_ref().map_or(0, ChunkedRecommender::projects);
     let pb = progress::bytes(size, projects_count as u128 * size as u128 / 200, "scoring partners");
-    let counter = progress::CountingReader::new(file);
-    let position = counter.position();
-    let mut stream = PartnerCsvStream::new(counter, &partners_name, reference)?;
-    while let Some(chunk) = stream.next_chunk(a.chunk)? {
-        match &mut chunked {
-            Some(c) if !stream.has_problems() => c.add(chunk),
-            _ => drop(chunk),
+    let scoring = chunked.is_some();
+    // The reader hands each chunk over when the scorer is ready for it (a rendezvous channel), so
+    // at most two chunks are held: the one being scored and the one being read.
+    let (send, receive) = std::sync::mpsc::sync_channel::<Vec<Partner>>(0);
+    let read = std::thread::scope(|s| {
+        let reader = s.spawn(|| -> Result<pounce::Result<usize>> {
+            let send = send;
+            let counter = progress::CountingReader::new(file);
+            let position = counter.position();
+            let mut stream = PartnerCsvStream::new(counter, &partners_name, reference)?;
+            while let Some(chunk) = stream.next_chunk(a.chunk)? {
+                pb.set_position(position.get());
+                // Once a problem is found nothing is written, so the chunks need no scoring.
+                if scoring && !stream.has_problems() && send.send(chunk).is_err() {
+                    break;
+                }
+            }
+            Ok(stream.finish())
+        });
+        if let Some(c) = &mut chunked {
+            for chunk in &receive {
+                c.add(chunk);
+            }
         }
-        pb.set_position(position.get());
-    }
+        drop(receive);
+        reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
     pb.finish_and_clear();
-    let total = g.keep(stream.finish())?;
+    let total = g.keep(read)?;
     g.keep(weights_read)?;
     g.finish()?;
     let (Some(chunked), Some(total)) = (chunked, total) else {

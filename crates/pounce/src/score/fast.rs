@@ -276,6 +276,12 @@ impl Pool {
     pub(crate) fn partner(&self, pos: usize) -> usize {
         self.order[pos] as usize
     }
+
+    /// The distances in km from `(lat, lon)` to each of the pool's locations, for [`Tab::new`]:
+    /// projects at the same place share them.
+    pub(crate) fn distances(&self, lat: f64, lon: f64) -> Vec<f64> {
+        self.locs.iter().map(|&(qlat, qlon, _)| haversine_km(lat, lon, qlat, qlon)).collect()
+    }
 }
 
 /// How a project scores each value of a partner column.
@@ -307,8 +313,8 @@ enum Referral<'a> {
 }
 
 impl<'a> Tab<'a> {
-    /// The tables of project `project`.
-    pub(crate) fn new(scorer: &'a Scorer<'a>, pool: &'a Pool, project: usize) -> Tab<'a> {
+    /// The tables of project `project`; `km` are [`Pool::distances`] from its location.
+    pub(crate) fn new(scorer: &'a Scorer<'a>, pool: &'a Pool, project: usize, km: &[f64]) -> Tab<'a> {
         let p = &scorer.term.projects[project];
         let pp = &scorer.prepared.projects[project];
         let rules = &scorer.weights.rules;
@@ -328,8 +334,8 @@ impl<'a> Tab<'a> {
             }
         }
         let mut loc = Vec::with_capacity(pool.locs.len() * 2);
-        for &(lat, lon, tz) in &pool.locs {
-            let km = haversine_km(p.location.lat, p.location.lon, lat, lon);
+        debug_assert_eq!(km.len(), pool.locs.len());
+        for (&(_, _, tz), &km) in pool.locs.iter().zip(km) {
             let in_person = if p.max_km > 0.0 {
                 (1.0 - km / (2.0 * p.max_km)).clamp(0.0, 1.0)
             } else if km < 1.0 {
