@@ -195,16 +195,17 @@ pub(super) fn score_market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<R
             if std::mem::replace(&mut named_by[q], p) == p {
                 return None;
             }
-            Some((p, q, score, hours))
+            // Keyed as `Market::from_scores` keys them (each side ranks by score), without a copy.
+            Some((p, q, score, hours, score, score))
         })?;
     if regrouped {
-        let mut keys: Vec<(usize, usize)> = pairs.iter().map(|&(p, q, _, _)| (p, q)).collect();
+        let mut keys: Vec<(usize, usize)> = pairs.iter().map(|&(p, q, ..)| (p, q)).collect();
         keys.sort_unstable();
         if keys.windows(2).any(|w| w[0] == w[1]) {
             return None;
         }
     }
-    Some(Market::from_scores(projects, partners, &pairs))
+    Some(Market::from_keyed(projects, partners, pairs))
 }
 
 /// `market_from_preferences` when every partner named has a capacity row and nobody ranks anyone twice.
