@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use pounce::Scorer;
-use pounce::input::read_outcomes_csv;
+use pounce::input::{read_outcomes_csv, read_referral_edges};
 use pounce::output::write_referrals_csv;
 use pounce::referral::feedback::outcome_edges;
 use pounce::referral::prospects::prospects;
@@ -63,13 +63,80 @@ struct Ranked<'a> {
     score: f64,
 }
 
+/// The graph of `referrals rank`: as [`load`], read as interned edges (no string per edge).
+fn load_graph(g: &GraphArgs) -> Result<(ReferralGraph, PageRankOptions)> {
+    let weights = files::weights_from(g.weights.as_deref())?;
+    let edges = read_referral_edges(files::open(&g.graph)?, &g.graph.display().to_string())?;
+    // As `files::network`: the file's problems first, then the date.
+    let as_of = match g.as_of.as_deref() {
+        Some(s) => Some(
+            pounce::input::parse_date(s)
+                .ok_or_else(|| BadInput(format!("--as-of: expected YYYY-MM-DD, found \"{s}\"")))?,
+        ),
+        None => edges.latest_date(),
+    };
+    let graph = ReferralGraph::from_edges(edges, &weights.referral, as_of, g.directed);
+    Ok((graph, PageRankOptions { damping: weights.referral.damping, ..Default::default() }))
+}
+
+/// Appends `format!("{value:.12}")`: for a finite value in [0, 2^52) from the exact binary value
+/// (ties to even, as `format!`), else through `format!`.
+fn push_fixed12(out: &mut Vec<u8>, value: f64) {
+    const SCALE: u128 = 1_000_000_000_000;
+    let bits = value.to_bits();
+    let (exponent, fraction) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
+    let (mantissa, shift) = match exponent {
+        0 => (fraction, 1074),
+        e => (fraction | 1 << 52, 1075 - e as i64),
+    };
+    if value.is_sign_negative() || exponent == 0x7ff || shift <= 0 {
+        out.extend_from_slice(format!("{value:.12}").as_bytes());
+        return;
+    }
+    // value · 10¹² = mantissa · 10¹² / 2^shift, with mantissa · 10¹² < 2⁹³.
+    let scaled = u128::from(mantissa) * SCALE;
+    let units = if shift >= 94 {
+        0 // below one half
+    } else {
+        let (q, r, half) = (scaled >> shift, scaled & ((1u128 << shift) - 1), 1u128 << (shift - 1));
+        if r > half || (r == half && q & 1 == 1) { q + 1 } else { q }
+    };
+    let mut digits = [b'0'; 12];
+    let mut fraction = units % SCALE;
+    for d in digits.iter_mut().rev() {
+        *d = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
+    }
+    let whole = units / SCALE;
+    out.extend_from_slice(whole.to_string().as_bytes());
+    out.push(b'.');
+    out.extend_from_slice(&digits);
+}
+
+/// Appends a CSV field as the csv writer writes it in a record of several fields: quoted when it holds
+/// a comma, a quote or a line break, quotes doubled.
+fn push_csv_field(out: &mut Vec<u8>, field: &str) {
+    if !field.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.extend_from_slice(field.as_bytes());
+        return;
+    }
+    out.push(b'"');
+    for b in field.bytes() {
+        if b == b'"' {
+            out.push(b'"');
+        }
+        out.push(b);
+    }
+    out.push(b'"');
+}
+
 fn rank(a: &ReferralRankArgs) -> Result<()> {
-    let (net, options) = load(&a.graph)?;
-    let seeds = seeds(&net.graph, &a.from)?;
-    let pr = personalized_pagerank(&net.graph, &seeds, &options)?;
-    let mut order: Vec<u32> = (0..net.graph.node_count() as u32).filter(|&v| pr.scores[v as usize] > 0.0).collect();
-    order.sort_by(|&x, &y| {
-        pr.scores[y as usize].total_cmp(&pr.scores[x as usize]).then(net.graph.id(x).cmp(net.graph.id(y)))
+    let (graph, options) = load_graph(&a.graph)?;
+    let seeds = seeds(&graph, &a.from)?;
+    let pr = personalized_pagerank(&graph, &seeds, &options)?;
+    let mut order: Vec<u32> = (0..graph.node_count() as u32).filter(|&v| pr.scores[v as usize] > 0.0).collect();
+    order.sort_unstable_by(|&x, &y| {
+        pr.scores[y as usize].total_cmp(&pr.scores[x as usize]).then(graph.id(x).cmp(graph.id(y)))
     });
     if let Some(k) = a.top {
         order.truncate(k);
@@ -78,17 +145,19 @@ fn rank(a: &ReferralRankArgs) -> Result<()> {
         let io = |error| pounce::Error::Io { source_name: name.to_owned(), error };
         match a.format {
             DataFormat::Csv => {
-                writeln!(w, "node,score").map_err(io)?;
-                let mut out = csv::Writer::from_writer(w);
+                let mut text = Vec::with_capacity(16 + order.len() * 32);
+                text.extend_from_slice(b"node,score\n");
                 for &v in &order {
-                    out.write_record([net.graph.id(v), &format!("{:.12}", pr.scores[v as usize])])
-                        .map_err(|e| io(std::io::Error::other(e)))?;
+                    push_csv_field(&mut text, graph.id(v));
+                    text.push(b',');
+                    push_fixed12(&mut text, pr.scores[v as usize]);
+                    text.push(b'\n');
                 }
-                out.flush().map_err(io)
+                w.write_all(&text).map_err(io)
             }
             DataFormat::Json => {
                 let rows: Vec<Ranked<'_>> =
-                    order.iter().map(|&v| Ranked { node: net.graph.id(v), score: pr.scores[v as usize] }).collect();
+                    order.iter().map(|&v| Ranked { node: graph.id(v), score: pr.scores[v as usize] }).collect();
                 let doc = serde_json::json!({ "iterations": pr.iterations, "converged": pr.converged, "scores": rows });
                 serde_json::to_writer_pretty(&mut *w, &doc).map_err(|e| io(e.into()))?;
                 writeln!(w).map_err(io)
@@ -97,8 +166,8 @@ fn rank(a: &ReferralRankArgs) -> Result<()> {
     })?;
     eprintln!(
         "personalized PageRank over {} nodes and {} edges: {} iterations{}",
-        net.graph.node_count(),
-        net.graph.edge_count(),
+        graph.node_count(),
+        graph.edge_count(),
         pr.iterations,
         if pr.converged { "" } else { " (did not converge)" }
     );
@@ -282,4 +351,50 @@ fn generate(a: &ReferralGenerateArgs) -> Result<()> {
     files::write_output(a.out.as_deref(), |w, name| write_referrals_csv(w, name, &edges))?;
     eprintln!("{} referral edges", edges.len());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed12_is_the_formatters() {
+        let mut seed = 7u64;
+        let mut next = move || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed
+        };
+        let mut values = vec![0.0, 1.0, 0.5, 2f64.powi(-13), 2f64.powi(-41), 5e-13, 4.9999999999999e-13, 1e-300];
+        values.extend([f64::MIN_POSITIVE, 5e-324, 0.9999999999995, 0.99999999999949, 1e15, 4503599627370495.5]);
+        values.extend([2f64.powi(52), 1e300, f64::INFINITY, f64::NAN, -0.0, -1.5, 123.456]);
+        for k in 0..60 {
+            values.push(2f64.powi(-k)); // many ties at 12 decimals
+            values.push(3.0 * 2f64.powi(-k - 1));
+        }
+        for _ in 0..200_000 {
+            let r = next();
+            values.push(f64::from_bits(r >> 2)); // all exponents below 2
+            values.push((r >> 11) as f64 / (1u64 << 53) as f64); // uniform in [0, 1)
+            values.push((r >> 11) as f64 * 1e-22);
+            values.push(((r >> 20) % 1_000_000_000_000_000) as f64 * 1e-13); // near the 12th decimal
+        }
+        for v in values {
+            let mut out = Vec::new();
+            push_fixed12(&mut out, v);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:.12}"), "{v:e}");
+        }
+    }
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_writer_quotes_them() {
+        for field in ["n1", "Tech U", "a,b", "say \"hi\"", "two\nlines", "cr\r", "", " x ", "Ä", "#1", "'"] {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([field, "1"]).unwrap();
+            let expected = w.into_inner().unwrap();
+            let mut out = Vec::new();
+            push_csv_field(&mut out, field);
+            out.extend_from_slice(b",1\n");
+            assert_eq!(String::from_utf8(out).unwrap(), String::from_utf8(expected).unwrap(), "{field:?}");
+        }
+    }
 }

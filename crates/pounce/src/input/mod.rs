@@ -27,7 +27,7 @@ pub use market_files::{
     CapacityRow, PreferenceRow, ScoreRow, assignment_from_rows, market_from_preferences, market_from_score_bytes,
     market_from_scores, read_assignment_csv, read_capacities_csv, read_preferences_csv, read_scores_csv,
 };
-pub use referrals::{read_outcomes_csv, read_referrals};
+pub use referrals::{read_outcomes_csv, read_referral_edges, read_referrals};
 pub use stream::PartnerCsvStream;
 
 /// The columns of a projects file, in the documented order.

@@ -9,6 +9,7 @@ use super::csv_records;
 use super::fields::{Fields, parse_date};
 use super::{Record, Value};
 use crate::error::{Error, Place, Problem, Problems, Result};
+use crate::referral::graph::EdgeList;
 use crate::referral::{EdgeKind, EdgeRecord};
 
 mod fast;
@@ -64,6 +65,30 @@ pub fn read_referrals<R: Read>(mut r: R, source: &str) -> Result<Vec<EdgeRecord>
         }
     }
     read_general(&bytes, source)
+}
+
+/// [`read_referrals`] as an [`EdgeList`]: the same edges (or the same problems), the node ids interned
+/// as they are read. A clean CSV file is scanned straight from its bytes, without a string per edge.
+///
+/// ```
+/// let csv = "source,target,kind,weight,date\nDana Lee,Tech U,alumnus,1,2024-06-01\nDana Lee,Acme,works_at,,\n";
+/// let list = pounce::input::read_referral_edges(csv.as_bytes(), "referrals.csv").unwrap();
+/// assert_eq!((list.edges().len(), list.node_count()), (2, 3));
+/// assert_eq!(list.id(list.edges()[1].target), "Acme");
+/// assert!(pounce::input::read_referral_edges("source,target,kind\na,b,friend\n".as_bytes(), "r.csv").is_err());
+/// ```
+pub fn read_referral_edges<R: Read>(mut r: R, source: &str) -> Result<EdgeList> {
+    let mut bytes = Vec::new();
+    r.read_to_end(&mut bytes).map_err(|error| Error::Io { source_name: source.to_owned(), error })?;
+    if !is_json(&bytes) {
+        if let Some(list) = fast::edge_list(&bytes) {
+            return Ok(list);
+        }
+        if let Some(edges) = fast::edges(&bytes) {
+            return Ok(EdgeList::from_records(&edges));
+        }
+    }
+    read_general(&bytes, source).map(|edges| EdgeList::from_records(&edges))
 }
 
 /// Whether the bytes are a JSON document (a leading `{`, after any byte-order mark and white space).

@@ -1,12 +1,11 @@
 //! The referral network: institutions, partners and people joined by typed, weighted, dated edges,
-//! stored as compressed sparse rows (petgraph's `Csr`) in both directions.
+//! stored as compressed sparse rows in both directions.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
-use petgraph::csr::Csr;
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 
@@ -185,15 +184,153 @@ pub struct Link {
     pub kind: Option<EdgeKind>,
 }
 
+/// One edge of an [`EdgeList`]: an [`EdgeRecord`] whose ends are node numbers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InternedEdge {
+    /// Source node (see [`EdgeList::id`]).
+    pub source: u32,
+    /// Target node.
+    pub target: u32,
+    /// Kind.
+    pub kind: EdgeKind,
+    /// Weight (>= 0; for `past_project` the outcome rating 0–5).
+    pub weight: f64,
+    /// When the relationship was last active.
+    pub date: Option<NaiveDate>,
+}
+
+/// Edges with their node ids interned: each distinct id is stored once and numbered in the order of
+/// first appearance (an edge's source before its target), the numbering of [`ReferralGraph`]. What
+/// [`ReferralGraph::from_edges`] needs of a large file, without two strings per edge.
+///
+/// ```
+/// use pounce::referral::graph::EdgeList;
+/// use pounce::referral::EdgeKind;
+/// let mut list = EdgeList::default();
+/// list.push("uni", "alice", EdgeKind::Alumnus, 1.0, None);
+/// list.push("alice", "acme", EdgeKind::WorksAt, 1.0, None);
+/// assert_eq!(list.node_count(), 3);
+/// assert_eq!((list.edges()[1].source, list.id(2)), (1, "acme"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EdgeList {
+    /// Every id, one after the other.
+    names: String,
+    /// Where each id ends in `names` (id `v` is `names[ends[v - 1]..ends[v]]`, from 0 for `v = 0`).
+    ends: Vec<usize>,
+    /// Ids of at most 15 bytes (most) by their [`inline_key`]: a hit needs no comparison through a
+    /// pointer.
+    short: HashMap<u128, u32, FxBuildHasher>,
+    /// Longer ids.
+    long: HashMap<String, u32, FxBuildHasher>,
+    edges: Vec<InternedEdge>,
+}
+
+impl EdgeList {
+    /// An empty list with room for `edges` edges.
+    pub fn with_capacity(edges: usize) -> Self {
+        EdgeList { edges: Vec::with_capacity(edges), ..Default::default() }
+    }
+
+    /// The edges of records, in order.
+    pub fn from_records(records: &[EdgeRecord]) -> Self {
+        let mut list = EdgeList::with_capacity(records.len());
+        for r in records {
+            list.push(&r.source, &r.target, r.kind, r.weight, r.date);
+        }
+        list
+    }
+
+    /// The node of an id, numbered next if it is new.
+    pub fn intern(&mut self, id: &str) -> u32 {
+        let next = self.ends.len() as u32;
+        let found = match inline_key(id) {
+            Some(key) => *self.short.entry(key).or_insert(next),
+            None => match self.long.get(id) {
+                Some(&v) => v,
+                None => *self.long.entry(id.to_owned()).or_insert(next),
+            },
+        };
+        if found == next {
+            self.names.push_str(id);
+            self.ends.push(self.names.len());
+        }
+        found
+    }
+
+    /// Adds an edge (its ids interned: the source first).
+    pub fn push(&mut self, source: &str, target: &str, kind: EdgeKind, weight: f64, date: Option<NaiveDate>) {
+        let source = self.intern(source);
+        let target = self.intern(target);
+        self.edges.push(InternedEdge { source, target, kind, weight, date });
+    }
+
+    /// Appends edges whose ends are numbered by `ids` (edge end `v` is `ids[v]`), interning the ids in
+    /// order: as pushing each edge with its ids when `ids` are in order of first appearance.
+    pub(crate) fn append(&mut self, ids: &[&str], edges: &[InternedEdge]) {
+        let nodes: Vec<u32> = ids.iter().map(|id| self.intern(id)).collect();
+        self.edges.extend(edges.iter().map(|e| InternedEdge {
+            source: nodes[e.source as usize],
+            target: nodes[e.target as usize],
+            ..*e
+        }));
+    }
+
+    /// Number of distinct ids.
+    pub fn node_count(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The id of a node.
+    pub fn id(&self, node: u32) -> &str {
+        let v = node as usize;
+        &self.names[if v == 0 { 0 } else { self.ends[v - 1] }..self.ends[v]]
+    }
+
+    /// The node of an id.
+    pub fn node(&self, id: &str) -> Option<u32> {
+        match inline_key(id) {
+            Some(key) => self.short.get(&key).copied(),
+            None => self.long.get(id).copied(),
+        }
+    }
+
+    /// The edges, in order.
+    pub fn edges(&self) -> &[InternedEdge] {
+        &self.edges
+    }
+
+    /// The latest date of an edge.
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        self.edges.iter().filter_map(|e| e.date).max()
+    }
+}
+
+/// Compressed sparse rows: the edges of node `v` are `nodes[start[v]..start[v + 1]]` with their data.
+#[derive(Debug, Clone)]
+struct Adjacency<T> {
+    start: Vec<usize>,
+    nodes: Vec<u32>,
+    data: Vec<T>,
+}
+
+impl<T> Adjacency<T> {
+    fn row(&self, v: u32) -> (&[u32], &[T]) {
+        let range = self.start[v as usize]..self.start[v as usize + 1];
+        (&self.nodes[range.clone()], &self.data[range])
+    }
+}
+
 /// The referral network, ready for queries.
 #[derive(Debug, Clone)]
 pub struct ReferralGraph {
-    ids: Vec<String>,
-    index: HashMap<String, u32, FxBuildHasher>,
-    /// Out-edges.
-    out: Csr<(), Link, petgraph::Directed, u32>,
-    /// In-edges with weights normalised by the source's total out-strength (for PageRank).
-    inn: Csr<(), f64, petgraph::Directed, u32>,
+    /// The ids and their nodes (the edges themselves are dropped).
+    ids: EdgeList,
+    /// Out-edges, sorted by target.
+    out: Adjacency<Link>,
+    /// In-edges with weights normalised by the source's total out-strength (for PageRank), sorted by
+    /// source.
+    inn: Adjacency<f64>,
     /// Nodes without out-edges.
     dangling: Vec<u32>,
     directed: bool,
@@ -201,7 +338,7 @@ pub struct ReferralGraph {
 
 /// An id of at most 15 bytes as one number: its bytes, then its length in the last byte (so two ids
 /// have the same key only when they are equal).
-fn inline_key(id: &str) -> Option<u128> {
+pub(crate) fn inline_key(id: &str) -> Option<u128> {
     let bytes = id.as_bytes();
     (bytes.len() < 16).then(|| {
         let mut key = [0u8; 16];
@@ -216,35 +353,22 @@ impl ReferralGraph {
     /// ways. Parallel edges between the same two nodes add their strengths (capped at 1); self-loops
     /// are kept. Strengths come from `weights` at date `as_of` (see [`ReferralWeights::edge_strength`]).
     pub fn build(records: &[EdgeRecord], weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
-        // Ids are interned through a fast hasher; ids up to 15 bytes (most) are keys held in the
-        // table itself, so a hash hit needs no comparison through a pointer (a cache miss per edge).
-        let mut ids: Vec<String> = Vec::new();
-        let mut short: HashMap<u128, u32, FxBuildHasher> = HashMap::default();
-        let mut long: HashMap<&str, u32, FxBuildHasher> = HashMap::default();
-        let mut ends: Vec<(u32, u32, f64, EdgeKind)> = Vec::with_capacity(records.len());
-        for r in records {
-            let [a, b] = [r.source.as_str(), r.target.as_str()].map(|s| {
-                let add = || {
-                    ids.push(s.to_owned());
-                    (ids.len() - 1) as u32
-                };
-                match inline_key(s) {
-                    Some(key) => *short.entry(key).or_insert_with(add),
-                    None => *long.entry(s).or_insert_with(add),
-                }
-            });
-            ends.push((a, b, weights.edge_strength(r.kind, r.weight, r.date, as_of), r.kind));
-        }
-        drop((short, long));
-        let n = ids.len();
+        Self::from_edges(EdgeList::from_records(records), weights, as_of, directed)
+    }
+
+    /// [`ReferralGraph::build`] from interned edges (the same graph as from the records they were
+    /// interned from).
+    pub fn from_edges(mut list: EdgeList, weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
+        let edges = std::mem::take(&mut list.edges);
+        let n = list.node_count();
         // Edges grouped by source node (a counting sort), each group then sorted by target, the
         // strongest first, then by kind: the order of sorting all edges by that key.
-        let both = |a: u32, b: u32| !directed && a != b;
+        let both = |e: &InternedEdge| !directed && e.source != e.target;
         let mut start = vec![0usize; n + 1];
-        for &(a, b, _, _) in &ends {
-            start[a as usize + 1] += 1;
-            if both(a, b) {
-                start[b as usize + 1] += 1;
+        for e in &edges {
+            start[e.source as usize + 1] += 1;
+            if both(e) {
+                start[e.target as usize + 1] += 1;
             }
         }
         for v in 0..n {
@@ -252,78 +376,91 @@ impl ReferralGraph {
         }
         let mut raw: Vec<(u32, f64, EdgeKind)> = vec![(0, 0.0, EdgeKind::Referred); start[n]];
         let mut next = start.clone();
-        for &(a, b, s, k) in &ends {
-            raw[next[a as usize]] = (b, s, k);
-            next[a as usize] += 1;
-            if both(a, b) {
-                raw[next[b as usize]] = (a, s, k);
-                next[b as usize] += 1;
+        for e in &edges {
+            let s = weights.edge_strength(e.kind, e.weight, e.date, as_of);
+            let (a, b) = (e.source as usize, e.target as usize);
+            raw[next[a]] = (e.target, s, e.kind);
+            next[a] += 1;
+            if both(e) {
+                raw[next[b]] = (e.source, s, e.kind);
+                next[b] += 1;
             }
         }
-        drop((ends, next));
-        let mut merged: Vec<(u32, u32, Link)> = Vec::with_capacity(raw.len());
+        drop((edges, next));
+        let mut out_start = Vec::with_capacity(n + 1);
+        out_start.push(0);
+        let mut out_nodes: Vec<u32> = Vec::with_capacity(raw.len());
+        let mut out_links: Vec<Link> = Vec::with_capacity(raw.len());
         let mut out_strength = vec![0f64; n];
         for a in 0..n {
             let group = &mut raw[start[a]..start[a + 1]];
             group.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
-            let first = merged.len();
+            let first = out_nodes.len();
             let mut sum = 0.0;
             for &(b, s, k) in group.iter() {
-                let grown = merged.len() > first;
-                match merged.last_mut() {
-                    Some(last) if grown && last.1 == b => {
-                        sum += s;
-                        last.2.strength = sum.min(1.0);
+                if out_nodes.len() > first && out_nodes.last() == Some(&b) {
+                    sum += s;
+                    if let Some(last) = out_links.last_mut() {
+                        last.strength = sum.min(1.0);
                     }
-                    _ => {
-                        merged.push((a as u32, b, Link { strength: s.min(1.0), kind: Some(k) }));
-                        sum = s;
+                } else {
+                    out_nodes.push(b);
+                    out_links.push(Link { strength: s.min(1.0), kind: Some(k) });
+                    sum = s;
+                }
+            }
+            for l in &out_links[first..] {
+                out_strength[a] += l.strength;
+            }
+            out_start.push(out_nodes.len());
+        }
+        drop((raw, start));
+        let out = Adjacency { start: out_start, nodes: out_nodes, data: out_links };
+        // In-edges grouped by target (a counting sort of the edges sorted by source): sorted by
+        // (target, source).
+        let mut in_start = vec![0usize; n + 1];
+        for (a, &total) in out_strength.iter().enumerate() {
+            if total > 0.0 {
+                let (targets, links) = out.row(a as u32);
+                for (&b, l) in targets.iter().zip(links) {
+                    if l.strength > 0.0 {
+                        in_start[b as usize + 1] += 1;
                     }
                 }
             }
-            for (_, _, l) in &merged[first..] {
-                out_strength[a] += l.strength;
-            }
-        }
-        drop(raw);
-        let mut out: Csr<(), Link, petgraph::Directed, u32> =
-            Csr::from_sorted_edges(&merged).expect("edges are sorted and distinct");
-        while out.node_count() < n {
-            out.add_node(());
-        }
-        // In-edges grouped by target (a counting sort of the edges sorted by source): sorted by
-        // (target, source).
-        let flows = |(a, _, l): &&(u32, u32, Link)| l.strength > 0.0 && out_strength[*a as usize] > 0.0;
-        let mut rstart = vec![0usize; n + 1];
-        for (_, b, _) in merged.iter().filter(flows) {
-            rstart[*b as usize + 1] += 1;
         }
         for v in 0..n {
-            rstart[v + 1] += rstart[v];
+            in_start[v + 1] += in_start[v];
         }
-        let mut rev: Vec<(u32, u32, f64)> = vec![(0, 0, 0.0); rstart[n]];
-        for (a, b, l) in merged.iter().filter(flows) {
-            rev[rstart[*b as usize]] = (*b, *a, l.strength / out_strength[*a as usize]);
-            rstart[*b as usize] += 1;
+        let mut in_nodes = vec![0u32; in_start[n]];
+        let mut in_shares = vec![0f64; in_start[n]];
+        let mut next = in_start.clone();
+        for (a, &total) in out_strength.iter().enumerate() {
+            if total > 0.0 {
+                let (targets, links) = out.row(a as u32);
+                for (&b, l) in targets.iter().zip(links) {
+                    if l.strength > 0.0 {
+                        let slot = &mut next[b as usize];
+                        in_nodes[*slot] = a as u32;
+                        in_shares[*slot] = l.strength / total;
+                        *slot += 1;
+                    }
+                }
+            }
         }
-        let mut inn: Csr<(), f64, petgraph::Directed, u32> =
-            Csr::from_sorted_edges(&rev).expect("edges are sorted and distinct");
-        while inn.node_count() < n {
-            inn.add_node(());
-        }
+        let inn = Adjacency { start: in_start, nodes: in_nodes, data: in_shares };
         let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
-        let index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u32)).collect();
-        ReferralGraph { ids, index, out, inn, dangling, directed }
+        ReferralGraph { ids: list, out, inn, dangling, directed }
     }
 
     /// Number of nodes.
     pub fn node_count(&self) -> usize {
-        self.ids.len()
+        self.ids.node_count()
     }
 
     /// Number of (merged, directed) edges.
     pub fn edge_count(&self) -> usize {
-        self.out.edge_count()
+        self.out.nodes.len()
     }
 
     /// Whether edges were taken as directed.
@@ -333,22 +470,23 @@ impl ReferralGraph {
 
     /// The node with this id.
     pub fn node(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.ids.node(id)
     }
 
     /// The id of a node.
     pub fn id(&self, node: u32) -> &str {
-        &self.ids[node as usize]
+        self.ids.id(node)
     }
 
     /// Out-neighbours of a node with their links.
     pub fn out_edges(&self, node: u32) -> impl Iterator<Item = (u32, Link)> + '_ {
-        self.out.neighbors_slice(node).iter().copied().zip(self.out.edges_slice(node).iter().copied())
+        let (targets, links) = self.out.row(node);
+        targets.iter().copied().zip(links.iter().copied())
     }
 
     /// In-neighbours of a node with the share of their out-strength that flows along the edge.
     pub(crate) fn in_shares(&self, node: u32) -> (&[u32], &[f64]) {
-        (self.inn.neighbors_slice(node), self.inn.edges_slice(node))
+        self.inn.row(node)
     }
 
     /// Nodes without outgoing strength.

@@ -11,6 +11,13 @@
 
 use crate::input::fields::parse_date;
 use crate::input::market_files::fast::{clean_rows, number};
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rustc_hash::FxBuildHasher;
+
+use crate::referral::graph::{EdgeList, InternedEdge, inline_key};
 use crate::referral::{EdgeKind, EdgeRecord};
 
 /// The columns of a referral CSV file, in the order of the values handed to the row parser.
@@ -21,7 +28,15 @@ pub(super) const REQUIRED: [&str; 3] = ["source", "target", "kind"];
 
 /// The kind as `EdgeKind::from_str` reads it, without allocating for the usual spelling.
 fn kind(s: &str) -> Option<EdgeKind> {
-    EdgeKind::ALL.into_iter().find(|k| k.as_str() == s).or_else(|| s.parse().ok())
+    match s {
+        "referred" => Some(EdgeKind::Referred),
+        "alumnus" => Some(EdgeKind::Alumnus),
+        "works_at" => Some(EdgeKind::WorksAt),
+        "advises" => Some(EdgeKind::Advises),
+        "member_of" => Some(EdgeKind::MemberOf),
+        "past_project" => Some(EdgeKind::PastProject),
+        _ => s.parse().ok(),
+    }
 }
 
 /// `read_referrals` of a clean CSV file, or `None` (see the module docs).
@@ -42,10 +57,212 @@ pub(super) fn edges(bytes: &[u8]) -> Option<Vec<EdgeRecord>> {
     })
 }
 
+/// Whether a field is blank as the csv path sees it (every byte ASCII white space).
+fn blank(field: &str) -> bool {
+    field.bytes().all(|b| b.is_ascii_whitespace())
+}
+
+/// `str::trim`, without looking at the characters of a field that starts and ends with a visible
+/// ASCII character (almost every field).
+fn trim(field: &str) -> &str {
+    match field.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => field,
+        [only] if only.is_ascii_graphic() => field,
+        _ => field.trim(),
+    }
+}
+
+/// Powers of ten, all exact as `f64`.
+const TENS: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/// [`number`]`(s, 0, max)`, with a shortcut for plain decimals `ddd[.ddd]` of at most 15 digits: their
+/// digits as an integer and the power of ten are both exact as `f64`, so one division (correctly
+/// rounded) gives the correctly rounded value, the one `str::parse` gives.
+fn weight(s: &str, max: f64) -> Option<f64> {
+    let bytes = s.as_bytes();
+    let (whole, fraction) = match bytes.iter().position(|&b| b == b'.') {
+        Some(dot) => (&bytes[..dot], Some(&bytes[dot + 1..])),
+        None => (bytes, None),
+    };
+    let fraction_digits = fraction.unwrap_or_default();
+    let plain = !whole.is_empty()
+        && fraction.is_none_or(|f| !f.is_empty())
+        && whole.len() + fraction_digits.len() <= 15
+        && whole.iter().chain(fraction_digits).all(u8::is_ascii_digit);
+    if !plain {
+        return number(s, 0.0, max);
+    }
+    let digits = whole.iter().chain(fraction_digits).fold(0u64, |m, &d| m * 10 + u64::from(d - b'0'));
+    let value = digits as f64 / TENS[fraction_digits.len()];
+    (value <= max).then_some(value)
+}
+
+/// `read_referral_edges` of a plain CSV file (no quotes, no carriage return but in a line end), or
+/// `None`, as [`edges`]: the rows scanned straight from the bytes and the ids interned as they are
+/// met, so a million edges cost no string each. A large file is scanned in pieces in parallel.
+pub(super) fn edge_list(bytes: &[u8]) -> Option<EdgeList> {
+    let pieces = rayon::current_num_threads().min(bytes.len() / (1 << 20)).max(1);
+    edge_list_in(bytes, pieces)
+}
+
+/// [`edge_list`] with the body cut into (about) `pieces` pieces at line ends: the same list for any
+/// number (each piece's ids are interned in the order they are met, then the pieces' ids in piece
+/// order: the order of first appearance in the whole file).
+fn edge_list_in(bytes: &[u8], pieces: usize) -> Option<EdgeList> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+    let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
+    let header = header.strip_suffix('\r').unwrap_or(header);
+    if header.contains(['"', '\r']) || blank(header) {
+        return None; // leading blank lines are skipped by the csv reader: left to it
+    }
+    let mut columns: [Option<usize>; 5] = [None; 5];
+    let mut slots = Vec::new();
+    for (i, raw) in header.split(',').enumerate() {
+        let name = raw.trim().to_ascii_lowercase();
+        slots.push(None);
+        if name.is_empty() {
+            continue;
+        }
+        let k = COLUMNS.iter().position(|k| *k == name)?;
+        if columns[k].replace(i).is_some() {
+            return None;
+        }
+        slots[i] = Some(k);
+    }
+    if REQUIRED.iter().any(|r| COLUMNS.iter().position(|k| k == r).is_none_or(|k| columns[k].is_none())) {
+        return None;
+    }
+    let body = &bytes[(header_end + 1).min(bytes.len())..];
+    // Pieces end after a line break (a CR LF is never cut).
+    let mut cuts = vec![0];
+    for p in 1..pieces {
+        let at = (body.len() * p / pieces).max(*cuts.last().unwrap_or(&0));
+        let end = body[at..].iter().position(|&b| b == b'\n').map_or(body.len(), |i| at + i + 1);
+        cuts.push(end);
+    }
+    cuts.push(body.len());
+    cuts.dedup();
+    let parts: Vec<Option<Part<'_>>> = cuts.par_windows(2).map(|w| scan(&body[w[0]..w[1]], &slots)).collect();
+    let parts: Vec<Part<'_>> = parts.into_iter().collect::<Option<_>>()?;
+    let mut list = EdgeList::with_capacity(parts.iter().map(|p| p.edges.len()).sum());
+    for part in &parts {
+        list.append(&part.ids, &part.edges);
+    }
+    if list.edges().is_empty() { None } else { Some(list) }
+}
+
+/// The edges of a piece of a file, their ends numbered in the piece.
+struct Part<'a> {
+    /// The ids of the piece in order of first appearance.
+    ids: Vec<&'a str>,
+    edges: Vec<InternedEdge>,
+}
+
+/// The ids of a piece, numbered in order of first appearance.
+#[derive(Default)]
+struct Names<'a> {
+    ids: Vec<&'a str>,
+    /// Ids of at most 15 bytes by their [`inline_key`] (as two words: smaller buckets than `u128`'s).
+    short: HashMap<(u64, u64), u32, FxBuildHasher>,
+    long: HashMap<&'a str, u32, FxBuildHasher>,
+}
+
+/// The key of an id longer than [`inline_key`] takes (whose last byte, the length, is at most 15).
+const LONG: (u64, u64) = (u64::MAX, u64::MAX);
+
+/// An id's key in [`Names::short`], or [`LONG`].
+fn key(id: &str) -> (u64, u64) {
+    inline_key(id).map_or(LONG, |k| (k as u64, (k >> 64) as u64))
+}
+
+impl<'a> Names<'a> {
+    fn node(&mut self, id: &'a str, key: (u64, u64)) -> u32 {
+        let next = self.ids.len() as u32;
+        let found =
+            if key == LONG { *self.long.entry(id).or_insert(next) } else { *self.short.entry(key).or_insert(next) };
+        if found == next {
+            self.ids.push(id);
+        }
+        found
+    }
+}
+
+/// A row read, its ids not yet numbered.
+type Row<'a> = ((u64, u64), &'a str, (u64, u64), &'a str, EdgeKind, f64, Option<NaiveDate>);
+
+/// Rows are read a batch at a time, then their ids numbered in a tight loop: the table's cache misses
+/// of many rows overlap.
+const BATCH: usize = 64;
+
+/// Numbers the ids of a batch of rows and adds their edges.
+fn flush<'a>(batch: &mut Vec<Row<'a>>, names: &mut Names<'a>, edges: &mut Vec<InternedEdge>) {
+    for &(source_key, source, target_key, target, kind, weight, date) in batch.iter() {
+        let source = names.node(source, source_key);
+        let target = names.node(target, target_key);
+        edges.push(InternedEdge { source, target, kind, weight, date });
+    }
+    batch.clear();
+}
+
+/// The rows of a piece of a plain file (whole lines), or `None` as [`edge_list`].
+fn scan<'a>(piece: &'a [u8], slots: &[Option<usize>]) -> Option<Part<'a>> {
+    if piece.contains(&b'"') {
+        return None; // quoted fields are the csv reader's
+    }
+    let text = std::str::from_utf8(piece).ok()?;
+    if text.contains('\r') && text.match_indices('\r').any(|(i, _)| piece.get(i + 1) != Some(&b'\n')) {
+        return None; // a lone carriage return ends a record for the csv reader
+    }
+    let width = slots.len();
+    let mut names = Names::default();
+    let mut edges = Vec::with_capacity(piece.iter().filter(|&&b| b == b'\n').count() + 1);
+    let mut batch: Vec<Row<'a>> = Vec::with_capacity(BATCH);
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut values: [Option<&str>; 5] = [None; 5];
+        let (mut fields, mut all_blank) = (0, true);
+        for field in line.split(',') {
+            if let Some(Some(k)) = slots.get(fields) {
+                let value = trim(field);
+                if !value.is_empty() {
+                    values[*k] = Some(value);
+                }
+            }
+            all_blank = all_blank && blank(field);
+            fields += 1;
+        }
+        if all_blank {
+            continue;
+        }
+        if fields != width {
+            return None;
+        }
+        let kind = kind(values[2]?)?;
+        let weight = match (values[3], kind) {
+            (None, EdgeKind::PastProject) => 5.0,
+            (None, _) => 1.0,
+            (Some(s), EdgeKind::PastProject) => weight(s, 5.0)?,
+            (Some(s), _) => weight(s, 1e6)?,
+        };
+        let date = match values[4] {
+            None => None,
+            Some(s) => Some(parse_date(s)?),
+        };
+        let (source, target) = (values[0]?, values[1]?);
+        batch.push((key(source), source, key(target), target, kind, weight, date));
+        if batch.len() == BATCH {
+            flush(&mut batch, &mut names, &mut edges);
+        }
+    }
+    flush(&mut batch, &mut names, &mut edges);
+    Some(Part { ids: names.ids, edges })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::referrals::read_general;
+    use crate::input::referrals::{read_general, read_referral_edges};
 
     /// The general reader's answer (the edges, or every problem as text).
     fn general(text: &[u8]) -> Result<Vec<EdgeRecord>, String> {
@@ -110,6 +327,116 @@ mod tests {
         }
     }
 
+    /// A file of `rows` edges without quotes: the plain files the scanner reads itself.
+    fn plain(rows: usize, mut seed: u64) -> String {
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let kinds = ["referred", "Alumnus", "works-at", " WORKS_AT ", "advises", "member_of", "past_project"];
+        let header =
+            ["source,target,kind,weight,date", "\u{feff}Target ,SOURCE,,kind,Weight, date ", "source,target,kind"];
+        let layout = next(3) as usize;
+        let mut text = format!("{}{}", header[layout], if seed % 2 == 0 { "\r\n" } else { "\n" });
+        for i in 0..rows {
+            let id = |v: u64| match v % 6 {
+                0 => format!("n{v}"),
+                1 => format!("Org {v}"),
+                2 => format!("  p{v}\t"),
+                3 => format!("Ä {v} \u{a0}"),
+                4 => format!("an institution with a name longer than sixteen bytes {v}"),
+                _ => format!("{v}"),
+            };
+            let (a, b) = (id(next(60)), id(next(60)));
+            let kind = kinds[next(kinds.len() as u64) as usize];
+            let weight = match next(9) {
+                0 => String::new(),
+                1 => format!("{}", next(6)),
+                2 => format!(" {}.{:04} ", next(5), next(10_000)),
+                3 => "1e0".into(),
+                4 => "+0.5".into(),
+                5 => ".5".into(),
+                6 => "3.".into(),
+                7 => format!("0.{:015}", next(1 << 40)),
+                _ => format!("0.{}", next(100)),
+            };
+            let date = match next(3) {
+                0 => String::new(),
+                1 => format!("20{:02}-{:02}-{:02}", next(30), 1 + next(12), 1 + next(28)),
+                _ => format!(" 2024-02-{:02} ", 1 + next(29)),
+            };
+            let row = match layout {
+                0 => format!("{a},{b},{kind},{weight},{date}"),
+                1 => format!("{b},{a},,{kind},{weight},{date}"),
+                _ => format!("{a},{b},{kind}"),
+            };
+            text.push_str(&row);
+            text.push_str(match i % 9 {
+                0 => "\n\n , ,,,\r\n",
+                1 => "\n \t \n,,,,,,,,,\n",
+                _ if seed % 2 == 0 => "\r\n",
+                _ => "\n",
+            });
+        }
+        if seed % 3 == 0 {
+            text.truncate(text.trim_end_matches(['\r', '\n']).len()); // no line break at the end
+        }
+        text
+    }
+
+    #[test]
+    fn scanned_files_read_as_the_general_reader_reads_them() {
+        for seed in 0..60 {
+            let text = plain(300, seed);
+            let expected = EdgeList::from_records(&general(text.as_bytes()).expect("valid"));
+            assert_eq!(expected.edges().len(), 300);
+            let scanned = edge_list(text.as_bytes());
+            for pieces in [2, 3, 7, 1000] {
+                assert!(edge_list_in(text.as_bytes(), pieces) == scanned, "seed {seed}, {pieces} pieces");
+            }
+            assert!(scanned.as_ref() == Some(&expected), "seed {seed}");
+        }
+        // Quotes and lone carriage returns are the csv reader's, through the record paths.
+        for seed in 0..5 {
+            let text = generated(100, seed);
+            assert_eq!(edge_list(text.as_bytes()), None);
+            let expected = EdgeList::from_records(&general(text.as_bytes()).expect("valid"));
+            assert_eq!(read_referral_edges(text.as_bytes(), "r.csv").ok(), Some(expected));
+        }
+        for text in ["source,target,kind\ra,b,referred\r", "\nsource,target,kind\na,b,referred\n", "{\"edges\": []}"] {
+            assert_eq!(edge_list(text.as_bytes()), None, "{text:?}");
+            let expected = EdgeList::from_records(&general(text.as_bytes()).expect("valid"));
+            assert_eq!(read_referral_edges(text.as_bytes(), "r.csv").ok(), Some(expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn kinds_read_as_from_str_reads_them() {
+        for k in EdgeKind::ALL {
+            assert_eq!(kind(k.as_str()), Some(k));
+            assert_eq!(kind(&k.as_str().to_uppercase()), Some(k));
+        }
+        assert_eq!(kind("friend"), None);
+    }
+
+    #[test]
+    fn plain_decimals_parse_as_str_parse() {
+        let mut seed = 3u64;
+        for _ in 0..100_000 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let digits = (seed >> 20) % 10u64.pow(1 + (seed % 15) as u32);
+            let text = format!("{digits}");
+            let point = (seed >> 8) as usize % (text.len() + 1);
+            for s in [text.clone(), format!("{}.{}", &text[..point.max(1)], &text[point.max(1)..])] {
+                let s = s.trim_end_matches('.');
+                assert_eq!(weight(s, 1e6), number(s, 0.0, 1e6), "{s}");
+            }
+        }
+        for s in ["0", "1000000", "1000000.0000001", "000.5", "5.", ".5", "1.2.3", "1e3", "", ".", "0x1", "٣"] {
+            assert_eq!(weight(s, 1e6), number(s, 0.0, 1e6), "{s}");
+        }
+    }
+
     #[test]
     fn every_bad_file_goes_to_the_general_reader() {
         let bad: Vec<&[u8]> = vec![
@@ -138,6 +465,8 @@ mod tests {
         for text in bad {
             assert!(general(text).is_err(), "{:?}", String::from_utf8_lossy(text));
             assert_eq!(edges(text), None, "{:?}", String::from_utf8_lossy(text));
+            assert_eq!(edge_list(text), None, "{:?}", String::from_utf8_lossy(text));
+            assert!(read_referral_edges(text, "r.csv").is_err());
         }
     }
 
@@ -147,6 +476,7 @@ mod tests {
         for text in ["source,target,kind\n", "source,target,kind,note\na,b,referred,hi\n"] {
             assert!(general(text.as_bytes()).is_ok(), "{text:?}");
             assert_eq!(edges(text.as_bytes()), None, "{text:?}");
+            assert_eq!(edge_list(text.as_bytes()), None, "{text:?}");
         }
     }
 }
