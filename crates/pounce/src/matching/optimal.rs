@@ -53,7 +53,7 @@ impl Cost {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct Entry(Cost, usize);
+struct Entry(Cost, u32);
 impl PartialEq for Entry {
     fn eq(&self, o: &Self) -> bool {
         self.cmp(o) == Ordering::Equal
@@ -72,22 +72,118 @@ impl Ord for Entry {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Pred {
-    None,
-    /// Reached a partner from a project along an edge.
-    Forward(usize, usize),
-    /// Reached a project from the partner it leaves.
-    Backward(usize),
-    /// Reached the sink from a partner with a free slot.
-    Slot(usize),
-    /// Reached the sink from a project that goes unmatched.
-    Dummy(usize),
-}
+/// No edge, node or predecessor.
+const NONE: u32 = u32::MAX;
 
 /// Bids per project the initial phase may spend (in total, `AUCTION_BIDS × n`) before it hands the
 /// projects still unassigned to the shortest-path phase.
 const AUCTION_BIDS: usize = 128;
+
+/// [`scaled_prices`]: the first and last ε, as fractions of the range of costs, the factor between
+/// successive ε, and the bids per project it may spend in all.
+const SCALED_FIRST_EPS: f64 = 0.1;
+const SCALED_FINAL_EPS: f64 = 1e-5;
+const SCALED_FACTOR: f64 = 8.0;
+const SCALED_BIDS: usize = 48;
+
+/// Bids per project for the exact auction from warm prices (its price wars are short; the shortest
+/// paths finish cheaply from near-equilibrium prices).
+const WARM_BIDS: usize = 2;
+
+/// The solver's compact copy of the market: per edge (indices as in [`Market::edges`], grouped by
+/// project) its partner and its cost, per partner its usable capacity and its slots.
+struct Net {
+    n: usize,
+    m: usize,
+    /// Project `p`'s edges are `start[p]..start[p + 1]`.
+    start: Vec<usize>,
+    partner: Vec<u32>,
+    /// The edge's cost value (its `unmatched` part is 0).
+    cost: Vec<f64>,
+    /// Capacity, capped at the partner's number of edges.
+    capacity: Vec<u32>,
+    /// Partner `q`'s members are `slots[slot_start[q]..slot_start[q] + count[q]]`.
+    slot_start: Vec<usize>,
+}
+
+impl Net {
+    fn new(market: &Market, minimize: bool) -> Net {
+        let n = market.projects.len();
+        let m = market.partners.len();
+        let edges = market.edges();
+        assert!(
+            edges.len() < NONE as usize && n + m < NONE as usize,
+            "the optimal assignment handles fewer than 2^32 edges and nodes"
+        );
+        let start: Vec<usize> = (0..n).map(|p| market.project_edge_range(p).start).chain([edges.len()]).collect();
+        let partner = edges.iter().map(|e| e.partner as u32).collect();
+        let cost = edges.iter().map(|e| if minimize { e.score } else { -e.score }).collect();
+        let capacity: Vec<u32> =
+            (0..m).map(|q| market.partners[q].capacity.min(market.partner_edges(q).len() as u32)).collect();
+        let mut slot_start = Vec::with_capacity(m + 1);
+        let mut total = 0;
+        for &c in &capacity {
+            slot_start.push(total);
+            total += c as usize;
+        }
+        slot_start.push(total);
+        Net { n, m, start, partner, cost, capacity, slot_start }
+    }
+
+    fn cost(&self, e: usize) -> Cost {
+        Cost { unmatched: 0, value: self.cost[e] }
+    }
+
+    fn edges(&self, p: usize) -> std::ops::Range<usize> {
+        self.start[p]..self.start[p + 1]
+    }
+}
+
+/// The flow: each project's edge (or [`NONE`]) and each partner's members, in the order they came.
+struct Flow {
+    assigned: Vec<u32>,
+    slots: Vec<u32>,
+    count: Vec<u32>,
+}
+
+impl Flow {
+    fn new(net: &Net) -> Flow {
+        Flow { assigned: vec![NONE; net.n], slots: vec![NONE; net.slot_start[net.m]], count: vec![0; net.m] }
+    }
+
+    fn members(&self, net: &Net, q: usize) -> &[u32] {
+        let s = net.slot_start[q];
+        &self.slots[s..s + self.count[q] as usize]
+    }
+
+    fn full(&self, net: &Net, q: usize) -> bool {
+        self.count[q] >= net.capacity[q]
+    }
+
+    /// Assigns project `p` by edge `e` (its partner has a free slot).
+    fn assign(&mut self, net: &Net, p: usize, e: usize) {
+        let q = net.partner[e] as usize;
+        self.slots[net.slot_start[q] + self.count[q] as usize] = p as u32;
+        self.count[q] += 1;
+        self.assigned[p] = e as u32;
+    }
+
+    /// Unassigns project `p` (if assigned), keeping the order of its partner's other members.
+    fn unassign(&mut self, net: &Net, p: usize) {
+        let e = self.assigned[p];
+        if e == NONE {
+            return;
+        }
+        self.assigned[p] = NONE;
+        let q = net.partner[e as usize] as usize;
+        let s = net.slot_start[q];
+        let c = self.count[q] as usize;
+        let list = &mut self.slots[s..s + c];
+        let at = list.iter().position(|&x| x == p as u32).expect("an assigned project is a member");
+        list.copy_within(at + 1.., at);
+        self.count[q] -= 1;
+    }
+}
 
 /// The initial phase: an exact (ε = 0) Gauss–Seidel auction, Jonker–Volgenant's augmenting row
 /// reduction generalised to the unmatched arc and to capacities. Partner `j`'s price is `-pi[n + j]`.
@@ -100,19 +196,8 @@ const AUCTION_BIDS: usize = 128;
 /// potentials set to minus the least `cost + price` every residual arc has a non-negative reduced cost:
 /// the partial flow is optimal for the projects it holds and the shortest-path phase can insert the
 /// rest. Returns those (never assigned, or evicted when the bid budget ran out), ascending.
-#[allow(clippy::too_many_arguments)] // the solver state, passed apart for the borrow checker
-fn auction(
-    market: &Market,
-    cost: &dyn Fn(usize) -> Cost,
-    dummy: Cost,
-    bids: usize,
-    capacity: &[usize],
-    pi: &mut [Cost],
-    assigned: &mut [Option<usize>],
-    members: &mut [Vec<usize>],
-) -> Vec<usize> {
-    let n = market.projects.len();
-    let edges = market.edges();
+fn auction(net: &Net, dummy: Cost, bids: usize, pi: &mut [Cost], flow: &mut Flow) -> Vec<usize> {
+    let n = net.n;
     let mut queue: std::collections::VecDeque<usize> = (0..n).collect();
     let mut skipped = vec![false; n];
     let mut budget = bids.saturating_mul(n);
@@ -125,8 +210,8 @@ fn auction(
         // Best and second best `cost + price` over the edges; the unmatched arc counts as a second.
         let mut best: Option<(Cost, usize)> = None;
         let mut second: Option<(Cost, usize)> = None;
-        for e in market.project_edge_range(p) {
-            let c = cost(e).sub(pi[n + edges[e].partner]);
+        for e in net.edges(p) {
+            let c = net.cost(e).sub(pi[n + net.partner[e] as usize]);
             match best {
                 Some((b, _)) if !c.lt(&b) => {
                     if second.is_none_or(|(s, _)| c.lt(&s)) {
@@ -143,16 +228,15 @@ fn auction(
             skipped[p] = true;
             continue;
         };
-        let j = edges[e].partner;
-        if !b.lt(&dummy) || capacity[j] == 0 {
+        let j = net.partner[e] as usize;
+        if !b.lt(&dummy) || net.capacity[j] == 0 {
             // Unmatched at best: left to the shortest-path phase.
             skipped[p] = true;
             continue;
         }
-        if capacity[j] > 1 {
-            if members[j].len() < capacity[j] {
-                assigned[p] = Some(e);
-                members[j].push(p);
+        if net.capacity[j] > 1 {
+            if !flow.full(net, j) {
+                flow.assign(net, p, e);
             } else {
                 skipped[p] = true;
             }
@@ -163,32 +247,29 @@ fn auction(
             _ => dummy,
         };
         let raise = s.sub(b);
-        let holder = members[j].first().copied();
+        let holder = flow.members(net, j).first().map(|&x| x as usize);
         if holder.is_some() && raise.cmp(&Cost::ZERO) != Ordering::Greater {
             // A tie: take the second best instead when it has a free slot.
             if let Some((s2, e2)) = second
                 && !b.lt(&s2)
             {
-                let j2 = edges[e2].partner;
-                if members[j2].len() < capacity[j2] {
-                    assigned[p] = Some(e2);
-                    members[j2].push(p);
+                let j2 = net.partner[e2] as usize;
+                if !flow.full(net, j2) {
+                    flow.assign(net, p, e2);
                     continue;
                 }
             }
         }
         pi[n + j] = pi[n + j].sub(raise);
         if let Some(old) = holder {
-            assigned[old] = None;
-            members[j].clear();
+            flow.unassign(net, old);
             if raise.cmp(&Cost::ZERO) == Ordering::Greater {
                 queue.push_front(old);
             } else {
                 queue.push_back(old);
             }
         }
-        assigned[p] = Some(e);
-        members[j].push(p);
+        flow.assign(net, p, e);
     }
     for p in queue {
         skipped[p] = true;
@@ -201,138 +282,255 @@ pub(crate) fn min_cost_assignment(market: &Market, options: OptimalOptions) -> A
     solve_flow(market, options, AUCTION_BIDS)
 }
 
+/// A node of the shortest-path searches: its potential, and its label in the current search.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    pi: Cost,
+    dist: Cost,
+    /// `stamp` when labelled in the current search, `stamp + 1` when settled; anything else: unlabelled.
+    mark: u32,
+    /// A partner: the edge it was reached by. A project: the partner it leaves. The sink: the partner
+    /// (node) with a free slot, or the project (node) that goes unmatched.
+    pred: u32,
+}
+
 /// [`min_cost_assignment`] with `bids` bids per project for the initial auction (0: shortest paths only).
 fn solve_flow(market: &Market, options: OptimalOptions, bids: usize) -> Assignment {
-    let n = market.projects.len();
-    let m = market.partners.len();
-    let sink = n + m;
-    let edges = market.edges();
     let max_matches = options.max_matches || options.minimize;
-    let cost = |e: usize| Cost { unmatched: 0, value: if options.minimize { edges[e].score } else { -edges[e].score } };
+    let net = Net::new(market, options.minimize);
     let dummy = Cost { unmatched: i64::from(max_matches), value: 0.0 };
+    let warm = if max_matches && bids > 0 { scaled_prices(&net) } else { None };
+    if let Some(prices) = warm
+        && let Some(assignment) = exact(market, &net, dummy, WARM_BIDS, Some(&prices))
+    {
+        return assignment;
+    }
+    exact(market, &net, dummy, bids, None).expect("from zero prices the flow is optimal")
+}
+
+/// The exact phases: the auction, then shortest paths. From `warm` partner prices (the flow then
+/// charges a free partner its warm price: see [`scaled_prices`]), `None` when the result cannot be
+/// certified optimal for the true costs.
+fn exact(market: &Market, net: &Net, dummy: Cost, bids: usize, warm: Option<&[f64]>) -> Option<Assignment> {
+    let (n, m) = (net.n, net.m);
+    let sink = n + m;
     let mut pi = vec![Cost::ZERO; n + m + 1];
-    let capacity: Vec<usize> = market.partners.iter().map(|q| q.capacity as usize).collect();
-    let mut assigned: Vec<Option<usize>> = vec![None; n];
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); m];
-    let pending = auction(market, &cost, dummy, bids, &capacity, &mut pi, &mut assigned, &mut members);
+    // A free partner's arc to the sink costs its warm price.
+    let mut exit = vec![Cost::ZERO; m];
+    if let Some(prices) = warm {
+        for (q, &price) in prices.iter().enumerate() {
+            pi[n + q] = Cost { unmatched: 0, value: -price };
+            exit[q] = Cost { unmatched: 0, value: price };
+        }
+    }
+    let mut flow = Flow::new(net);
+    let pending = auction(net, dummy, bids, &mut pi, &mut flow);
     // Project potentials: the cheapest reduced cost out of each project (its matched edge, when it has one).
     for p in 0..n {
         let mut lo = dummy;
-        for e in market.project_edge_range(p) {
-            let c = cost(e).sub(pi[n + edges[e].partner]);
+        for e in net.edges(p) {
+            let c = net.cost(e).sub(pi[n + net.partner[e] as usize]);
             if c.lt(&lo) {
                 lo = c;
             }
         }
         pi[p] = Cost::ZERO.sub(lo);
     }
-    let mut dist = vec![Cost::INF; n + m + 1];
-    let mut pred = vec![Pred::None; n + m + 1];
-    let mut done = vec![false; n + m + 1];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut settled: Vec<usize> = Vec::new();
-    let mut heap = BinaryHeap::new();
+    let mut nodes: Vec<Node> = pi.iter().map(|&pi| Node { pi, dist: Cost::INF, mark: 0, pred: NONE }).collect();
+    drop(pi);
+    let mut settled: Vec<u32> = Vec::new();
+    let mut heap: BinaryHeap<Entry> = BinaryHeap::new();
+    let mut stamp = 0u32;
     for start in pending {
-        for &v in &touched {
-            dist[v] = Cost::INF;
-            pred[v] = Pred::None;
-            done[v] = false;
-        }
-        touched.clear();
+        stamp += 2;
+        let done = stamp + 1;
         settled.clear();
         heap.clear();
-        dist[start] = Cost::ZERO;
-        touched.push(start);
-        heap.push(Entry(Cost::ZERO, start));
-        let relax = |v: usize,
-                     d: Cost,
-                     p: Pred,
-                     dist: &mut Vec<Cost>,
-                     done: &[bool],
-                     pred: &mut Vec<Pred>,
-                     touched: &mut Vec<usize>,
-                     heap: &mut BinaryHeap<Entry>| {
-            // Settled nodes stay settled (a rounding error must not break the tree).
-            if !done[v] && d.lt(&dist[v]) {
-                if dist[v].unmatched == i64::MAX {
-                    touched.push(v);
-                }
-                dist[v] = d;
-                pred[v] = p;
-                heap.push(Entry(d, v));
+        nodes[start].dist = Cost::ZERO;
+        nodes[start].mark = stamp;
+        nodes[start].pred = NONE;
+        heap.push(Entry(Cost::ZERO, start as u32));
+        let pi_sink = nodes[sink].pi;
+        // Settled nodes stay settled (a rounding error must not break the tree).
+        let relax = |nodes: &mut [Node], heap: &mut BinaryHeap<Entry>, v: usize, d: Cost, pred: u32| {
+            let node = &mut nodes[v];
+            if node.mark != done && (node.mark != stamp || d.lt(&node.dist)) {
+                node.mark = stamp;
+                node.dist = d;
+                node.pred = pred;
+                heap.push(Entry(d, v as u32));
             }
         };
         while let Some(Entry(d, u)) = heap.pop() {
-            if done[u] || dist[u].cmp(&d) != Ordering::Equal {
+            let u = u as usize;
+            let node = &mut nodes[u];
+            if node.mark != stamp || node.dist.cmp(&d) != Ordering::Equal {
                 continue;
             }
-            done[u] = true;
-            settled.push(u);
+            node.mark = done;
+            let pu = node.pi;
+            settled.push(u as u32);
             if u == sink {
                 break;
             }
             if u < n {
                 // A project: to its other partners, or unmatched.
-                let current = assigned[u];
-                for e in market.project_edge_range(u) {
-                    if Some(e) == current {
+                let current = flow.assigned[u] as usize;
+                let base = d.add(pu);
+                for e in net.edges(u) {
+                    if e == current {
                         continue;
                     }
-                    let j = n + edges[e].partner;
-                    let rc = cost(e).add(pi[u]).sub(pi[j]);
-                    relax(j, d.add(rc), Pred::Forward(u, e), &mut dist, &done, &mut pred, &mut touched, &mut heap);
+                    let j = n + net.partner[e] as usize;
+                    let nd = base.add(net.cost(e)).sub(nodes[j].pi);
+                    relax(&mut nodes, &mut heap, j, nd, e as u32);
                 }
-                let rc = dummy.add(pi[u]).sub(pi[sink]);
-                relax(sink, d.add(rc), Pred::Dummy(u), &mut dist, &done, &mut pred, &mut touched, &mut heap);
+                relax(&mut nodes, &mut heap, sink, d.add(dummy.add(pu).sub(pi_sink)), u as u32);
             } else {
                 // A partner: a free slot, or push one of its projects elsewhere.
                 let q = u - n;
-                if members[q].len() < capacity[q] {
-                    let rc = pi[u].sub(pi[sink]);
-                    relax(sink, d.add(rc), Pred::Slot(q), &mut dist, &done, &mut pred, &mut touched, &mut heap);
+                if !flow.full(net, q) {
+                    relax(&mut nodes, &mut heap, sink, d.add(exit[q].add(pu).sub(pi_sink)), u as u32);
                 }
-                for &p in &members[q] {
-                    let e = assigned[p].expect("members are assigned");
-                    let rc = Cost::ZERO.sub(cost(e)).add(pi[u]).sub(pi[p]);
-                    relax(p, d.add(rc), Pred::Backward(q), &mut dist, &done, &mut pred, &mut touched, &mut heap);
+                for &p in flow.members(net, q) {
+                    let p = p as usize;
+                    let e = flow.assigned[p] as usize;
+                    let rc = Cost::ZERO.sub(net.cost(e)).add(pu).sub(nodes[p].pi);
+                    relax(&mut nodes, &mut heap, p, d.add(rc), q as u32);
                 }
             }
         }
-        let total = dist[sink];
-        debug_assert!(done[sink], "the unmatched arc always reaches the sink");
+        debug_assert!(nodes[sink].mark == done, "the unmatched arc always reaches the sink");
+        let total = nodes[sink].dist;
         for &v in &settled {
-            if dist[v].lt(&total) {
-                pi[v] = pi[v].add(dist[v]).sub(total);
+            let node = &mut nodes[v as usize];
+            if node.dist.lt(&total) {
+                node.pi = node.pi.add(node.dist).sub(total);
             }
         }
         // Augment along the path, from the sink back to the start.
         let mut v = sink;
         loop {
-            match pred[v] {
-                Pred::Slot(q) => v = n + q,
-                Pred::Dummy(p) => {
-                    if let Some(e) = assigned[p].take() {
-                        members[edges[e].partner].retain(|&x| x != p);
-                    }
-                    v = p;
+            let pred = nodes[v].pred as usize;
+            if v == sink {
+                if pred < n {
+                    // Unmatched.
+                    flow.unassign(net, pred);
                 }
-                Pred::Forward(p, e) => {
-                    if let Some(old) = assigned[p] {
-                        members[edges[old].partner].retain(|&x| x != p);
-                    }
-                    assigned[p] = Some(e);
-                    members[edges[e].partner].push(p);
-                    v = p;
-                }
-                Pred::Backward(q) => v = n + q,
-                Pred::None => break,
+                v = pred;
+            } else if v >= n {
+                // A partner, reached by edge `pred` of its project.
+                let p = market.edges()[pred].project;
+                flow.unassign(net, p);
+                flow.assign(net, p, pred);
+                v = p;
+            } else {
+                // A project, reached from its partner `pred`.
+                v = n + pred;
             }
             if v == start {
                 break;
             }
         }
     }
-    Assignment { edges: assigned }
+    if warm.is_some() && !certified(net, &flow, &nodes, dummy) {
+        return None;
+    }
+    Some(Assignment { edges: flow.assigned.iter().map(|&e| (e != NONE).then_some(e as usize)).collect() })
+}
+
+/// Whether the flow is optimal for the true costs (a free partner's arc to the sink costing 0): every
+/// arc but those at the sink has a non-negative reduced cost (the shortest paths keep that), so it is
+/// when some sink potential `t` makes those at the sink non-negative too: `t ≥` the potential of every
+/// partner with a member and of every unmatched project's unmatched arc, `t ≤` that of every partner
+/// with a free slot and of every matched project's unmatched arc.
+fn certified(net: &Net, flow: &Flow, nodes: &[Node], dummy: Cost) -> bool {
+    let n = net.n;
+    let mut lower = Cost { unmatched: i64::MIN, value: f64::NEG_INFINITY };
+    let mut upper = Cost::INF;
+    let mut bound = |c: Cost, below: bool| {
+        if below {
+            if lower.lt(&c) {
+                lower = c;
+            }
+        } else if c.lt(&upper) {
+            upper = c;
+        }
+    };
+    for q in 0..net.m {
+        let pi = nodes[n + q].pi;
+        if flow.count[q] > 0 {
+            bound(pi, true);
+        }
+        if flow.count[q] < net.capacity[q] {
+            bound(pi, false);
+        }
+    }
+    for (p, &e) in flow.assigned.iter().enumerate() {
+        bound(dummy.add(nodes[p].pi), e == NONE);
+    }
+    !upper.lt(&lower)
+}
+
+/// Warm partner prices for a balanced market (capacities at most 1, as many partner slots as
+/// projects): a forward auction with ε-scaling (Bertsekas, *The auction algorithm*, 1988), in which
+/// every project must take a partner. `None` when the market is not balanced or the auction runs out
+/// of bids (no perfect matching). Only the prices are kept: the exact phases start from them, a free
+/// partner's arc to the sink costing its price, which changes the cost of every flow that fills all
+/// partners by the same amount; [`certified`] checks the result against the true costs.
+fn scaled_prices(net: &Net) -> Option<Vec<f64>> {
+    let (n, m) = (net.n, net.m);
+    let slots: usize = net.capacity.iter().map(|&c| c as usize).sum();
+    if n == 0 || slots != n || net.capacity.iter().any(|&c| c > 1) || (0..n).any(|p| net.edges(p).is_empty()) {
+        return None;
+    }
+    let (lo, hi) = net.cost.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &c| (a.min(c), b.max(c)));
+    let range = hi - lo;
+    if !range.is_finite() || range <= 0.0 {
+        return None;
+    }
+    let mut price = vec![0.0f64; m];
+    let mut holder = vec![NONE; m];
+    let mut queue: std::collections::VecDeque<u32> = std::collections::VecDeque::with_capacity(n);
+    let final_eps = range * SCALED_FINAL_EPS;
+    let mut eps = range * SCALED_FIRST_EPS;
+    let mut budget = SCALED_BIDS.saturating_mul(n);
+    loop {
+        holder.fill(NONE);
+        queue.clear();
+        queue.extend(0..n as u32);
+        while let Some(p) = queue.pop_front() {
+            if budget == 0 {
+                return None;
+            }
+            budget -= 1;
+            let (mut b, mut s, mut bj) = (f64::INFINITY, f64::INFINITY, NONE);
+            for e in net.edges(p as usize) {
+                let j = net.partner[e];
+                let v = net.cost[e] + price[j as usize];
+                if v < b {
+                    s = b;
+                    b = v;
+                    bj = j;
+                } else if v < s {
+                    s = v;
+                }
+            }
+            let gap = if s.is_finite() { s - b } else { range };
+            let j = bj as usize;
+            price[j] += gap + eps;
+            let old = std::mem::replace(&mut holder[j], p);
+            if old != NONE {
+                queue.push_back(old);
+            }
+        }
+        if eps <= final_eps {
+            break;
+        }
+        eps = (eps / SCALED_FACTOR).max(final_eps);
+    }
+    let least = price.iter().copied().fold(f64::INFINITY, f64::min);
+    Some(price.iter().map(|&x| x - least).collect())
 }
 
 /// The optimal assignment under resolved constraints: the flow algorithm when only locks, forbidden
@@ -389,6 +587,113 @@ mod tests {
         Market::from_scores(projects, partners, &pairs).unwrap()
     }
 
+    /// A balanced market: `n` projects and `n` partners of capacity 1, each project with a random
+    /// permutation's partner and about `degree` more; scores on `levels` levels (ties when few). Without
+    /// `perfect`, projects 0 and 1 both have partner 0 alone (project 2 takes over their permutation
+    /// partners): every partner has an edge, but some project cannot be matched.
+    fn balanced(seed: u64, n: usize, degree: usize, levels: u64, perfect: bool) -> Market {
+        let mut s = seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1;
+        let mut next = move |k: u64| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s % k
+        };
+        let projects = (0..n).map(|p| MarketProject { id: format!("P{p:04}"), institution: String::new() }).collect();
+        let partners = (0..n)
+            .map(|q| MarketPartner { id: format!("Q{q:04}"), capacity: 1, budget: None, active: false, sector: None })
+            .collect();
+        let mut perm: Vec<usize> = (0..n).collect();
+        for i in (1..n).rev() {
+            perm.swap(i, next(i as u64 + 1) as usize);
+        }
+        let mut lists: Vec<Vec<usize>> = (0..n).map(|p| vec![perm[p]]).collect();
+        for list in &mut lists {
+            for _ in 0..degree {
+                let q = next(n as u64) as usize;
+                if !list.contains(&q) {
+                    list.push(q);
+                }
+            }
+        }
+        if !perfect {
+            for q in [perm[0], perm[1]] {
+                if !lists[2].contains(&q) {
+                    lists[2].push(q);
+                }
+            }
+            lists[0] = vec![0];
+            lists[1] = vec![0];
+        }
+        let mut pairs = Vec::new();
+        for (p, list) in lists.iter().enumerate() {
+            for &q in list {
+                pairs.push((p, q, next(levels) as f64 / levels as f64, 1.0));
+            }
+        }
+        Market::from_scores(projects, partners, &pairs).unwrap()
+    }
+
+    #[test]
+    fn warm_prices_keep_the_optimum() {
+        let modes = [
+            OptimalOptions { max_matches: true, ..OptimalOptions::default() },
+            OptimalOptions { minimize: true, ..OptimalOptions::default() },
+        ];
+        let mut certified_warm = 0;
+        let mut perfect_runs = 0;
+        for seed in 0..60u64 {
+            let n = [30, 60, 200][seed as usize % 3];
+            let degree = [1, 2, 4, 8][seed as usize % 4];
+            let levels = if seed % 2 == 0 { 20 } else { 1_000_000 };
+            for perfect in [true, false] {
+                let market = balanced(seed, n, degree, levels, perfect);
+                for options in modes {
+                    let reference = value(&market, &solve_flow(&market, options, 0));
+                    let got = value(&market, &solve_flow(&market, options, AUCTION_BIDS));
+                    assert_eq!(got.0, reference.0, "seed {seed}, perfect {perfect}, {options:?}: matched");
+                    assert_eq!(reference.0 == n, perfect, "seed {seed}: a perfect matching exists iff built so");
+                    assert!(
+                        (got.1 - reference.1).abs() < 1e-9,
+                        "seed {seed}, perfect {perfect}, {options:?}: {got:?} vs {reference:?}"
+                    );
+                    // The warm path alone, when it certifies its result.
+                    let net = Net::new(&market, options.minimize);
+                    let dummy = Cost { unmatched: 1, value: 0.0 };
+                    if let Some(prices) = scaled_prices(&net)
+                        && let Some(a) = exact(&market, &net, dummy, WARM_BIDS, Some(&prices))
+                    {
+                        let warm = value(&market, &a);
+                        assert_eq!(warm.0, reference.0, "seed {seed}, perfect {perfect}, {options:?}: warm matched");
+                        assert!((warm.1 - reference.1).abs() < 1e-9, "seed {seed}: warm {warm:?} vs {reference:?}");
+                        certified_warm += 1;
+                    }
+                    perfect_runs += usize::from(perfect);
+                }
+            }
+        }
+        // The warm path is taken (the comparisons above would not test it otherwise).
+        assert!(certified_warm * 10 >= perfect_runs * 9, "{certified_warm} of {perfect_runs}");
+    }
+
+    /// A free partner whose warm price is above a used partner's fails the certificate (the project
+    /// would rather move to it), so the warm path gives up there.
+    #[test]
+    fn the_certificate_rejects_a_costly_free_partner() {
+        // P0 scores Q0 0.9 and Q1 0.1; Q0's warm price of 10 makes the shifted flow take Q1.
+        let projects = vec![MarketProject { id: "P0".into(), institution: String::new() }];
+        let partners = (0..2)
+            .map(|q| MarketPartner { id: format!("Q{q}"), capacity: 1, budget: None, active: false, sector: None })
+            .collect();
+        let market = Market::from_scores(projects, partners, &[(0, 0, 0.9, 1.0), (0, 1, 0.1, 1.0)]).unwrap();
+        let net = Net::new(&market, false);
+        let dummy = Cost { unmatched: 1, value: 0.0 };
+        assert!(exact(&market, &net, dummy, WARM_BIDS, Some(&[10.0, 0.0])).is_none());
+        assert!(exact(&market, &net, dummy, 0, Some(&[10.0, 0.0])).is_none());
+        let options = OptimalOptions { max_matches: true, ..OptimalOptions::default() };
+        assert_eq!(value(&market, &solve_flow(&market, options, AUCTION_BIDS)), (1, 0.9));
+    }
+
     fn value(market: &Market, a: &Assignment) -> (usize, f64) {
         let edges = market.edges();
         let mut load = vec![0u32; market.partners.len()];
@@ -434,13 +739,10 @@ mod tests {
                         "seed {seed}, bids {bids}, {options:?}: {got:?} vs {reference:?}"
                     );
                 }
-                let edges = market.edges();
-                let n_cost = |e: usize| Cost { unmatched: 0, value: -edges[e].score };
+                let net = Net::new(&market, false);
                 let mut pi = vec![Cost::ZERO; n + m + 1];
-                let capacity: Vec<usize> = market.partners.iter().map(|q| q.capacity as usize).collect();
-                let mut assigned = vec![None; n];
-                let mut members = vec![Vec::new(); m];
-                let pending = auction(&market, &n_cost, Cost::ZERO, 8, &capacity, &mut pi, &mut assigned, &mut members);
+                let mut flow = Flow::new(&net);
+                let pending = auction(&net, Cost::ZERO, 8, &mut pi, &mut flow);
                 assigned_by_auction += n - pending.len();
             }
         }
