@@ -4,8 +4,8 @@ use std::path::Path;
 
 use anyhow::Result;
 use pounce::input::{
-    assignment_from_rows, market_from_preferences, market_from_score_bytes, market_from_scores, read_assignment_csv,
-    read_capacities_csv, read_preferences_csv, read_scores_csv,
+    assignment_from_rows, market_from_preference_bytes, market_from_preferences, market_from_score_bytes,
+    market_from_scores, read_assignment_csv, read_capacities_csv, read_preferences_csv, read_scores_csv,
 };
 use pounce::matching::rematch::{ChangeKind, rematch};
 use pounce::matching::report::report;
@@ -48,9 +48,15 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
         (None, None, None, Some(s), Some(c)) => {
             let mut g = Gather::default();
             let name = s.display().to_string();
+            let bytes = files::read_bytes(s)?;
+            let caps = capacities(c)?;
+            // A clean file goes straight to the market; otherwise the rows are read to report problems.
+            if let Some(market) = caps.as_deref().ok().and_then(|caps| market_from_preference_bytes(&bytes, caps)) {
+                return Ok(Source::Market(Box::new(market?)));
+            }
             let prefs =
-                g.keep(read_preferences_csv(files::open(s)?, &name).and_then(|r| non_empty(r, &name, "preferences")))?;
-            let caps = g.keep(capacities(c)?)?;
+                g.keep(read_preferences_csv(&bytes[..], &name).and_then(|r| non_empty(r, &name, "preferences")))?;
+            let caps = g.keep(caps)?;
             g.finish()?;
             let (prefs, caps) = (prefs.unwrap_or_default(), caps.unwrap_or_default());
             Ok(Source::Market(Box::new(market_from_preferences(&prefs, &name, &caps)?)))

@@ -24,8 +24,9 @@ use crate::taxonomy::naics::Naics;
 
 pub use fields::{parse_bool, parse_date};
 pub use market_files::{
-    CapacityRow, PreferenceRow, ScoreRow, assignment_from_rows, market_from_preferences, market_from_score_bytes,
-    market_from_scores, read_assignment_csv, read_capacities_csv, read_preferences_csv, read_scores_csv,
+    CapacityRow, PreferenceRow, ScoreRow, assignment_from_rows, market_from_preference_bytes, market_from_preferences,
+    market_from_score_bytes, market_from_scores, read_assignment_csv, read_capacities_csv, read_preferences_csv,
+    read_scores_csv,
 };
 pub use referrals::{read_outcomes_csv, read_referral_edges, read_referrals};
 pub use stream::PartnerCsvStream;

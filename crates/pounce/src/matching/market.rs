@@ -84,14 +84,88 @@ pub struct Market {
 }
 
 fn id_order(ids: &[&str]) -> Vec<u32> {
-    let mut order: Vec<usize> = (0..ids.len()).collect();
+    // The first 16 bytes of an id, zero-padded, order ids as their text does, but for ties: most
+    // comparisons need no look at the text itself (a cache miss per id in a large market).
+    let head = |id: &str| {
+        let mut b = [0u8; 16];
+        let n = id.len().min(16);
+        b[..n].copy_from_slice(&id.as_bytes()[..n]);
+        u128::from_be_bytes(b)
+    };
+    let mut order: Vec<(u128, usize)> = ids.iter().enumerate().map(|(i, id)| (head(id), i)).collect();
     // A total order (id, then index): the unstable sort gives the one result a stable sort would.
-    order.par_sort_unstable_by(|&a, &b| ids[a].cmp(ids[b]).then(a.cmp(&b)));
+    let cmp =
+        |a: &(u128, usize), b: &(u128, usize)| a.0.cmp(&b.0).then_with(|| ids[a.1].cmp(ids[b.1])).then(a.1.cmp(&b.1));
+    if parallel(ids.len()) {
+        order.par_sort_unstable_by(cmp);
+    } else {
+        order.sort_unstable_by(cmp);
+    }
     let mut rank = vec![0u32; ids.len()];
-    for (r, i) in order.into_iter().enumerate() {
+    for (r, (_, i)) in order.into_iter().enumerate() {
         rank[i] = r as u32;
     }
     rank
+}
+
+/// Whether work on `n` items is worth the thread pool: a small market stays on the calling thread
+/// (no pool to start, no wait for a worker on a busy machine).
+fn parallel(n: usize) -> bool {
+    n >= 1 << 16
+}
+
+/// Preference lists in compressed form, for markets of millions of entries: list `i` is
+/// `items[start[i]..start[i + 1]]`, each item `(index on the other side, rank)`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PreferenceLists {
+    start: Vec<usize>,
+    items: Vec<(u32, u32)>,
+    /// Where the next item of each list goes while the lists are filled.
+    cursor: Vec<usize>,
+}
+
+impl PreferenceLists {
+    /// Empty lists of these lengths, to be filled with [`PreferenceLists::push`].
+    pub(crate) fn with_lengths(lengths: &[usize]) -> PreferenceLists {
+        let mut start = Vec::with_capacity(lengths.len() + 1);
+        start.push(0);
+        for &n in lengths {
+            start.push(start[start.len() - 1] + n);
+        }
+        let items = vec![(0, 0); start[lengths.len()]];
+        let cursor = start[..lengths.len()].to_vec();
+        PreferenceLists { start, items, cursor }
+    }
+
+    /// Adds `(item, rank)` to the end of list `list`, which must have room left.
+    #[inline]
+    pub(crate) fn push(&mut self, list: usize, item: u32, rank: u32) {
+        self.items[self.cursor[list]] = (item, rank);
+        self.cursor[list] += 1;
+    }
+
+    /// How many lists.
+    pub(crate) fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The index range of list `i` in the items.
+    fn range(&self, i: usize) -> std::ops::Range<usize> {
+        self.start[i]..self.start[i + 1]
+    }
+
+    /// Whether some list names an item twice (items are below `n`).
+    pub(crate) fn repeats(&self, n: usize) -> bool {
+        let mut mark = vec![usize::MAX; n];
+        (0..self.len())
+            .any(|i| self.items[self.range(i)].iter().any(|&(x, _)| std::mem::replace(&mut mark[x as usize], i) == i))
+    }
+
+    /// Whether the lists are filled and name only items below `n`.
+    fn valid(&self, n: usize) -> bool {
+        self.cursor.iter().enumerate().all(|(i, &c)| c == self.start[i + 1])
+            && self.items.iter().all(|&(x, _)| (x as usize) < n)
+    }
 }
 
 /// Competition ranks ("1224") of keys, best (highest) first.
@@ -261,11 +335,16 @@ impl Market {
             edges = slots.into_iter().map(|e| e.expect("every slot is filled once")).collect();
         }
         let pkey = |e: &Edge| (u64::from(e.project_rank) << 32) | u64::from(partner_order[e.partner]);
-        segments(&mut edges, &project_start).into_par_iter().with_min_len(256).for_each(|seg| {
+        let by_rank = |seg: &mut [Edge]| {
             if !seg.windows(2).all(|w| pkey(&w[0]) < pkey(&w[1])) {
                 seg.sort_unstable_by_key(pkey);
             }
-        });
+        };
+        if parallel(edges.len()) {
+            segments(&mut edges, &project_start).into_par_iter().with_min_len(256).for_each(by_rank);
+        } else {
+            segments(&mut edges, &project_start).into_iter().for_each(by_rank);
+        }
         // A repeated pair: one pass with a mark per partner; the exact message comes from the slow check.
         let mut mark = vec![usize::MAX; partners.len()];
         for (p, w) in project_start.windows(2).enumerate() {
@@ -290,20 +369,23 @@ impl Market {
                 }
                 let qkey =
                     |i: usize| (u64::from(edges[i].partner_rank) << 32) | u64::from(project_order[edges[i].project]);
-                segments(&mut list, &start).into_par_iter().with_min_len(64).for_each_init(
-                    Vec::new,
-                    |buf: &mut Vec<(u64, usize)>, seg| {
-                        if seg.windows(2).all(|w| qkey(w[0]) < qkey(w[1])) {
-                            return;
-                        }
-                        buf.clear();
-                        buf.extend(seg.iter().map(|&i| (qkey(i), i)));
-                        buf.sort_unstable();
-                        for (slot, &(_, i)) in seg.iter_mut().zip(buf.iter()) {
-                            *slot = i;
-                        }
-                    },
-                );
+                let by_rank = |buf: &mut Vec<(u64, usize)>, seg: &mut [usize]| {
+                    if seg.windows(2).all(|w| qkey(w[0]) < qkey(w[1])) {
+                        return;
+                    }
+                    buf.clear();
+                    buf.extend(seg.iter().map(|&i| (qkey(i), i)));
+                    buf.sort_unstable();
+                    for (slot, &(_, i)) in seg.iter_mut().zip(buf.iter()) {
+                        *slot = i;
+                    }
+                };
+                if parallel(edges.len()) {
+                    segments(&mut list, &start).into_par_iter().with_min_len(64).for_each_init(Vec::new, by_rank);
+                } else {
+                    let mut buf = Vec::new();
+                    segments(&mut list, &start).into_iter().for_each(|seg| by_rank(&mut buf, seg));
+                }
                 (start, list)
             }
         };
@@ -488,6 +570,138 @@ impl Market {
         Market::new(projects, partners, edges)
     }
 
+    /// [`Market::from_preferences`] of lists in compressed form, for millions of entries: the same
+    /// market, built without sorting what is in order already (lists by rank, as files give them).
+    /// No list may name an item twice (a caller's check: [`PreferenceLists::repeats`]).
+    pub(crate) fn from_preference_lists(
+        projects: Vec<MarketProject>,
+        partners: Vec<MarketPartner>,
+        project_lists: &PreferenceLists,
+        partner_lists: &PreferenceLists,
+    ) -> Result<Market> {
+        let (np, nq) = (projects.len(), partners.len());
+        if project_lists.len() != np
+            || partner_lists.len() != nq
+            || !project_lists.valid(nq)
+            || !partner_lists.valid(np)
+            || project_lists.repeats(nq)
+            || partner_lists.repeats(np)
+        {
+            return Err(Error::Unsupported("preference lists do not fit the projects and partners".into()));
+        }
+        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let (plists, qlists) = (project_lists, partner_lists);
+        // Who ranks each project, in partner order: (partner, rank, the entry's position in the partner lists).
+        let rank_start = offsets(np, qlists.items.iter().map(|&(p, _)| p as usize));
+        let mut cursor = rank_start.clone();
+        let mut ranked_by = vec![(0u32, 0u32, 0usize); qlists.items.len()];
+        for q in 0..nq {
+            for k in qlists.range(q) {
+                let p = qlists.items[k].0 as usize;
+                ranked_by[cursor[p]] = (q as u32, qlists.items[k].1, k);
+                cursor[p] += 1;
+            }
+        }
+        drop(cursor);
+        let plen = |p: usize| plists.range(p).len().max(1) as f64;
+        let qlen = |q: usize| qlists.range(q).len().max(1) as f64;
+        let mut edges: Vec<Edge> = Vec::with_capacity(plists.items.len());
+        // The edge each entry of the partner lists became (`usize::MAX`: none).
+        let mut edge_of_entry = vec![usize::MAX; qlists.items.len()];
+        // The edges of partners without a list (then indifferent: rank 1 for all), in edge order.
+        let mut silent: Vec<usize> = Vec::new();
+        // `mark[q] == p` when partner q ranks project p, at `rank_of[q]` (rank, entry).
+        let mut mark = vec![usize::MAX; nq];
+        let mut rank_of = vec![(0u32, 0usize); nq];
+        let mut buf: Vec<(u64, Edge, usize)> = Vec::new();
+        let pkey = |rank: u32, q: usize| (u64::from(rank) << 32) | u64::from(partner_order[q]);
+        for p in 0..np {
+            buf.clear();
+            let by = &ranked_by[rank_start[p]..rank_start[p + 1]];
+            if plists.range(p).is_empty() {
+                // No list of its own: the pairs of the partners that rank it.
+                for &(q, rq, k) in by {
+                    let q = q as usize;
+                    let score = 1.0 - (f64::from(rq) - 1.0) / qlen(q) / 2.0;
+                    let edge = Edge { project: p, partner: q, score, hours: 0.0, project_rank: 1, partner_rank: rq };
+                    buf.push((pkey(1, q), edge, k));
+                }
+            } else {
+                for &(q, r, k) in by {
+                    mark[q as usize] = p;
+                    rank_of[q as usize] = (r, k);
+                }
+                for &(q, rp) in &plists.items[plists.range(p)] {
+                    let q = q as usize;
+                    let (rq, k) = if mark[q] == p {
+                        rank_of[q]
+                    } else if qlists.range(q).is_empty() {
+                        (1, usize::MAX)
+                    } else {
+                        continue;
+                    };
+                    let score = 1.0 - ((f64::from(rp) - 1.0) / plen(p) + (f64::from(rq) - 1.0) / qlen(q)) / 2.0;
+                    let edge = Edge { project: p, partner: q, score, hours: 0.0, project_rank: rp, partner_rank: rq };
+                    buf.push((pkey(rp, q), edge, k));
+                }
+            }
+            if !buf.is_sorted_by_key(|t| t.0) {
+                buf.sort_unstable_by_key(|t| t.0);
+            }
+            for &(_, edge, k) in &buf {
+                if k == usize::MAX {
+                    silent.push(edges.len());
+                } else {
+                    edge_of_entry[k] = edges.len();
+                }
+                edges.push(edge);
+            }
+        }
+        drop((ranked_by, rank_start, mark, rank_of, buf));
+        // Each partner's edges by rank, then project id: the order of its list, unless ranks tie.
+        let partner_start = offsets(nq, edges.iter().map(|e| e.partner));
+        let mut partner_list = vec![0usize; edges.len()];
+        {
+            let mut cursor = partner_start.clone();
+            for &e in &silent {
+                let q = edges[e].partner;
+                partner_list[cursor[q]] = e;
+                cursor[q] += 1;
+            }
+        }
+        let qkey = |rank: u32, p: usize| (u64::from(rank) << 32) | u64::from(project_order[p]);
+        let by_rank = |keyed: &mut Vec<(u64, usize)>, (q, seg): (usize, &mut [usize])| {
+            keyed.clear();
+            if qlists.range(q).is_empty() {
+                keyed.extend(seg.iter().map(|&e| (qkey(edges[e].partner_rank, edges[e].project), e)));
+            } else {
+                for k in qlists.range(q) {
+                    let e = edge_of_entry[k];
+                    if e != usize::MAX {
+                        let (p, rank) = qlists.items[k];
+                        keyed.push((qkey(rank, p as usize), e));
+                    }
+                }
+            }
+            if !keyed.is_sorted_by_key(|t| t.0) {
+                keyed.sort_unstable_by_key(|t| t.0);
+            }
+            for (slot, &(_, e)) in seg.iter_mut().zip(keyed.iter()) {
+                *slot = e;
+            }
+        };
+        let segs = segments(&mut partner_list, &partner_start);
+        if parallel(edges.len()) {
+            segs.into_par_iter().enumerate().with_min_len(64).for_each_init(Vec::new, by_rank);
+        } else {
+            let mut keyed = Vec::new();
+            segs.into_iter().enumerate().for_each(|item| by_rank(&mut keyed, item));
+        }
+        drop(edge_of_entry);
+        Self::assemble(projects, partners, edges, project_order, partner_order, Some((partner_start, partner_list)))
+    }
+
     /// Builds the market of a scored term: every feasible pair, score = mutual, hours = the project's
     /// mentor hours; the project ranks partners by fit, the partner ranks projects by appeal. Projects
     /// without a feasible partner carry the reasons in [`Market::no_edge_reasons`].
@@ -632,6 +846,85 @@ mod tests {
         fewer[0].capacity = 1;
         let expected = Market::new(projects, fewer.clone(), kept).unwrap();
         assert_eq!(market.restrict(fewer, &keep), expected);
+    }
+
+    #[test]
+    fn compressed_preference_lists_build_the_same_market() {
+        // A small generator (deterministic): ties, silent sides, lists out of rank order.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % n) as usize
+        };
+        for round in 0..40 {
+            let (np, nq) = (1 + next(60), 1 + next(12));
+            let projects: Vec<MarketProject> = (0..np)
+                .map(|i| MarketProject { id: format!("p{}", (i * 7 + round) % np), institution: String::new() })
+                .map(|mut p| {
+                    p.id.push_str(&"x".repeat(next(3)));
+                    p
+                })
+                .collect();
+            let partners: Vec<MarketPartner> = (0..nq)
+                .map(|i| MarketPartner {
+                    id: format!("q{}", nq - i),
+                    capacity: 2,
+                    budget: None,
+                    active: true,
+                    sector: None,
+                })
+                .collect();
+            let mut pp: Vec<Vec<(usize, u32)>> = vec![Vec::new(); np];
+            let mut qp: Vec<Vec<(usize, u32)>> = vec![Vec::new(); nq];
+            for (p, list) in pp.iter_mut().enumerate() {
+                if next(5) == 0 {
+                    continue;
+                }
+                for q in 0..nq {
+                    if next(3) == 0 {
+                        list.push((q, 1 + next(4) as u32));
+                    }
+                }
+                if next(2) == 0 {
+                    list.sort_by_key(|&(q, r)| (r, q, p));
+                }
+            }
+            for list in &mut qp {
+                if next(4) == 0 {
+                    continue;
+                }
+                for p in 0..np {
+                    if next(2) == 0 {
+                        list.push((p, 1 + next(6) as u32));
+                    }
+                }
+            }
+            let want = Market::from_preferences(projects.clone(), partners.clone(), &pp, &qp).unwrap();
+            let compress = |lists: &[Vec<(usize, u32)>]| {
+                let mut c = PreferenceLists::with_lengths(&lists.iter().map(Vec::len).collect::<Vec<_>>());
+                for (i, list) in lists.iter().enumerate() {
+                    for &(x, r) in list {
+                        c.push(i, x as u32, r);
+                    }
+                }
+                c
+            };
+            let got = Market::from_preference_lists(projects, partners, &compress(&pp), &compress(&qp)).unwrap();
+            assert_eq!(got, want, "round {round}");
+            assert_eq!(got.partner_list, want.partner_list);
+            assert_eq!(got.partner_start, want.partner_start);
+        }
+    }
+
+    #[test]
+    fn ids_in_id_order() {
+        let ids = ["b", "a", "abcdefghijklmnopq", "abcdefghijklmnop", "abcdefghijklmnop\0", "a\0", "", "a"];
+        let mut by_text: Vec<usize> = (0..ids.len()).collect();
+        by_text.sort_by(|&a, &b| ids[a].cmp(ids[b]).then(a.cmp(&b)));
+        let order = id_order(&ids);
+        for (r, &i) in by_text.iter().enumerate() {
+            assert_eq!(order[i] as usize, r, "{:?}", ids[i]);
+        }
     }
 
     #[test]

@@ -1,0 +1,497 @@
+//! A clean preferences file straight to its market: the bytes are cut into chunks of whole lines
+//! read in parallel (fields found by hand, no record per row, no string per id), the projects are
+//! then numbered in order of first appearance, and the lists go to the market in compressed form.
+//! For 20 million rows this takes a fraction of the time and memory of the rows.
+//!
+//! Like the other fast paths ([`super::fast`]), [`market`] returns `None` at the first thing that
+//! is not plainly valid or that the CSV reader might read another way (a quote, a lone CR, an
+//! unknown or repeated column, a ragged row, a missing or odd value, an unknown partner, an id
+//! ranked twice, no rows); the caller then reads the rows with the general reader, which reports
+//! every problem. When it returns `Some`, the market is the one of the rows.
+
+use rayon::prelude::*;
+
+use super::ids::{IdIndex, Key, Numbering, key};
+use super::{CapacityRow, partners_of};
+use crate::error::Result;
+use crate::matching::market::PreferenceLists;
+use crate::matching::{Market, MarketProject};
+
+/// The columns of a preferences file.
+const KNOWN: [&str; 4] = ["chooser", "chosen", "rank", "side"];
+
+/// Files from this size on are read in parallel.
+const PARALLEL_BYTES: usize = 8 << 20;
+
+/// The most fields a row may have (columns with an empty name are ignored, but counted).
+const MAX_WIDTH: usize = 16;
+
+/// A row as a chunk reads it: the project's key, the partner's index (with [`PARTNER_CHOOSES`]
+/// when the partner is the chooser) and the rank.
+#[derive(Debug, Clone, Copy)]
+struct Row<'a> {
+    project: Key<'a>,
+    partner: u32,
+    rank: u32,
+}
+
+/// The bit of [`Row::partner`] telling that the partner ranks the project.
+const PARTNER_CHOOSES: u32 = 1 << 31;
+
+/// Where the known columns are: chooser, chosen, rank and side (`usize::MAX`: no side column).
+type Columns = [usize; 4];
+
+/// How ids are keyed while reading: the partners of the capacities file, and the numbering of
+/// project ids.
+struct Keys<'a> {
+    partners: IdIndex<'a>,
+    partner_numbering: Option<Numbering<'a>>,
+    project_numbering: Option<Numbering<'a>>,
+}
+
+impl<'a> Keys<'a> {
+    #[inline]
+    fn partner(&self, id: &str) -> Option<u32> {
+        self.partners.get(key(id, self.partner_numbering.as_ref()))
+    }
+
+    #[inline]
+    fn project<'b>(&self, id: &'b str) -> Key<'b> {
+        key(id, self.project_numbering.as_ref())
+    }
+
+    /// The id of a project key.
+    fn project_id(&self, k: Key<'_>) -> String {
+        match (k, &self.project_numbering) {
+            (Key::Number(n), Some(numbering)) => numbering.id(n),
+            (Key::Short(bytes), _) => {
+                let bytes = bytes.to_le_bytes();
+                String::from_utf8_lossy(&bytes[..usize::from(bytes[15])]).into_owned()
+            }
+            (Key::Long(s), _) => s.to_owned(),
+            (Key::Number(_), None) => String::new(), // never made without a numbering
+        }
+    }
+}
+
+/// `market_from_preferences(read_preferences_csv(bytes), capacities)` of a clean file; `None` as the
+/// module docs say.
+pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.starts_with(['\n', '\r']) || capacities.is_empty() || capacities.len() >= PARTNER_CHOOSES as usize {
+        return None;
+    }
+    let (header, body) = text.split_once('\n').unwrap_or((text, ""));
+    let header = header.strip_suffix('\r').unwrap_or(header);
+    if header.contains(['"', '\r']) {
+        return None;
+    }
+    let (columns, width) = header_columns(header)?;
+
+    let partner_limit = u32::try_from(capacities.len().saturating_mul(4) + 1024).unwrap_or(u32::MAX);
+    let mut keys = Keys {
+        partners: IdIndex::default(),
+        partner_numbering: Numbering::of(&capacities[0].partner, partner_limit),
+        project_numbering: None,
+    };
+    for c in capacities {
+        if !keys.partners.insert(key(&c.partner, keys.partner_numbering.as_ref())).1 {
+            return None; // listed twice: the capacities reader refuses that
+        }
+    }
+    keys.project_numbering = first_project(body, &columns, &keys)
+        .and_then(|id| Numbering::of(id, u32::try_from(bytes.len() / 4 + 1024).unwrap_or(u32::MAX)));
+
+    // A small file is read on this thread: no pool to start, no wait for a worker on a busy machine.
+    let read: Vec<Vec<Row<'_>>> = if body.len() < PARALLEL_BYTES {
+        vec![read_chunk(body, &columns, width, &keys)?]
+    } else {
+        let chunks = split(body, 1 << 20, rayon::current_num_threads() * 4);
+        let read: Vec<Option<Vec<Row<'_>>>> =
+            chunks.par_iter().map(|c| read_chunk(c, &columns, width, &keys)).collect();
+        read.into_iter().collect::<Option<_>>()?
+    };
+
+    // Projects numbered in order of first appearance over the whole file; each list's length.
+    let mut index = IdIndex::default();
+    let mut ids: Vec<Key<'_>> = Vec::new();
+    let mut project_len: Vec<usize> = Vec::new();
+    let mut partner_len = vec![0usize; capacities.len()];
+    let mut resolved: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(read.len());
+    for rows in read {
+        let mut out = Vec::with_capacity(rows.len());
+        let mut last: Option<(Key<'_>, u32)> = None;
+        for row in rows {
+            let p = match last {
+                Some((k, p)) if k == row.project => p,
+                _ => {
+                    let (p, new) = index.insert(row.project);
+                    if new {
+                        ids.push(row.project);
+                        project_len.push(0);
+                    }
+                    last = Some((row.project, p));
+                    p
+                }
+            };
+            if row.partner & PARTNER_CHOOSES != 0 {
+                partner_len[(row.partner & !PARTNER_CHOOSES) as usize] += 1;
+            } else {
+                project_len[p as usize] += 1;
+            }
+            out.push((p, row.partner, row.rank));
+        }
+        resolved.push(out);
+    }
+    if ids.is_empty() {
+        return None;
+    }
+    let mut project_lists = PreferenceLists::with_lengths(&project_len);
+    let mut partner_lists = PreferenceLists::with_lengths(&partner_len);
+    drop((project_len, partner_len));
+    for rows in resolved {
+        for (p, q, rank) in rows {
+            if q & PARTNER_CHOOSES != 0 {
+                partner_lists.push((q & !PARTNER_CHOOSES) as usize, p, rank);
+            } else {
+                project_lists.push(p as usize, q, rank);
+            }
+        }
+    }
+    if project_lists.repeats(capacities.len()) || partner_lists.repeats(ids.len()) {
+        return None;
+    }
+    let project = |&k: &Key<'_>| MarketProject { id: keys.project_id(k), institution: String::new() };
+    let projects: Vec<MarketProject> = if body.len() < PARALLEL_BYTES {
+        ids.iter().map(project).collect()
+    } else {
+        ids.par_iter().map(project).collect()
+    };
+    let (partners, _) = partners_of(capacities);
+    Some(Market::from_preference_lists(projects, partners, &project_lists, &partner_lists))
+}
+
+/// The known columns of the header and its number of fields, as the general reader takes them
+/// (BOM, spaces and case ignored, columns with an empty name skipped); `None` for an unknown or
+/// repeated column or a missing required one.
+fn header_columns(header: &str) -> Option<(Columns, usize)> {
+    let mut columns = [usize::MAX; 4];
+    let mut width = 0;
+    for (i, raw) in header.split(',').enumerate() {
+        width += 1;
+        let raw = if i == 0 { raw.strip_prefix('\u{feff}').unwrap_or(raw) } else { raw };
+        let name = raw.trim().to_ascii_lowercase();
+        if name.is_empty() {
+            continue;
+        }
+        let k = KNOWN.iter().position(|k| *k == name)?;
+        if columns[k] != usize::MAX {
+            return None;
+        }
+        columns[k] = i;
+    }
+    if width > MAX_WIDTH || columns[..3].contains(&usize::MAX) {
+        return None;
+    }
+    Some((columns, width))
+}
+
+/// The project id of the first row, for the numbering of project ids (any answer is correct; a
+/// good one is fast).
+fn first_project<'a>(body: &'a str, columns: &Columns, keys: &Keys<'_>) -> Option<&'a str> {
+    let line = body.lines().find(|l| !l.trim().is_empty())?;
+    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+    let (chooser, chosen) = (*fields.get(columns[0])?, *fields.get(columns[1])?);
+    Some(if keys.partner(chooser).is_some() { chosen } else { chooser })
+}
+
+/// Splits `body` at line ends into about `parts` chunks of at least `min` bytes.
+fn split(body: &str, min: usize, parts: usize) -> Vec<&str> {
+    let size = (body.len() / parts.max(1)).max(min);
+    let mut out = Vec::new();
+    let mut rest = body;
+    while rest.len() > size {
+        match rest[size..].find('\n') {
+            Some(i) => {
+                let (head, tail) = rest.split_at(size + i + 1);
+                out.push(head);
+                rest = tail;
+            }
+            None => break,
+        }
+    }
+    out.push(rest);
+    out
+}
+
+/// The rank the general reader accepts without a problem (`str::parse::<u64>`, 1 to `u32::MAX`).
+#[inline]
+fn rank(s: &str) -> Option<u32> {
+    let digits = s.strip_prefix('+').unwrap_or(s).as_bytes();
+    if digits.is_empty() {
+        return None;
+    }
+    let mut v = 0u64;
+    for &c in digits {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + u64::from(c - b'0');
+        if v > u64::from(u32::MAX) {
+            return None;
+        }
+    }
+    if v == 0 { None } else { Some(v as u32) }
+}
+
+/// Whether a line is blank to the general reader: only ASCII whitespace and commas.
+fn blank(line: &[u8]) -> bool {
+    line.iter().all(|&c| c == b',' || c.is_ascii_whitespace())
+}
+
+/// Reads the rows of a chunk of whole lines; `None` at anything not plainly valid.
+fn read_chunk<'a>(chunk: &'a str, columns: &Columns, width: usize, keys: &Keys<'_>) -> Option<Vec<Row<'a>>> {
+    let b = chunk.as_bytes();
+    let mut rows = Vec::with_capacity(b.len() / 12);
+    // The last chooser: its text, its partner index if it is one, and its project key.
+    let mut last: (&str, Option<u32>, Option<Key<'a>>) = ("", None, None);
+    let mut fields = [(0usize, 0usize); MAX_WIDTH];
+    let mut start = 0;
+    while start < b.len() {
+        // One line: its fields, found in one pass.
+        let mut n = 0;
+        let mut from = start;
+        let mut i = start;
+        let end = loop {
+            match b.get(i) {
+                None => break i,
+                Some(b'\n') => break i,
+                Some(b',') => {
+                    if n + 1 >= MAX_WIDTH {
+                        return None;
+                    }
+                    fields[n] = (from, i);
+                    n += 1;
+                    from = i + 1;
+                }
+                Some(b'"') => return None,
+                Some(b'\r') if b.get(i + 1) != Some(&b'\n') => return None,
+                _ => {}
+            }
+            i += 1;
+        };
+        let line_end = if end > start && b[end - 1] == b'\r' { end - 1 } else { end };
+        fields[n] = (from, line_end.max(from));
+        n += 1;
+        let line = start..line_end;
+        start = end + 1;
+        let value = |c: usize| chunk[fields[c].0..fields[c].1].trim();
+        if n != width {
+            if blank(&b[line]) {
+                continue;
+            }
+            return None;
+        }
+        let (chooser, chosen, rank_text) = (value(columns[0]), value(columns[1]), value(columns[2]));
+        if chooser.is_empty() || chosen.is_empty() || rank_text.is_empty() {
+            if blank(&b[line]) {
+                continue;
+            }
+            return None;
+        }
+        let rank = rank(rank_text)?;
+        let side = match columns[3] {
+            usize::MAX => None,
+            c => match value(c) {
+                "" => None,
+                s if s.eq_ignore_ascii_case("partner") => Some(true),
+                s if s.eq_ignore_ascii_case("project") => Some(false),
+                _ => return None,
+            },
+        };
+        if last.0 != chooser {
+            last = (chooser, keys.partner(chooser), None);
+        }
+        let row = if side.unwrap_or(last.1.is_some()) {
+            Row { project: keys.project(chosen), partner: last.1? | PARTNER_CHOOSES, rank }
+        } else {
+            let project = *last.2.get_or_insert_with(|| keys.project(chooser));
+            Row { project, partner: keys.partner(chosen)?, rank }
+        };
+        rows.push(row);
+    }
+    Some(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{market_from_preferences, read_preferences_csv};
+    use proptest::prelude::*;
+
+    fn caps(ids: &[&str]) -> Vec<CapacityRow> {
+        ids.iter().map(|q| CapacityRow { partner: (*q).into(), capacity: 2, hours: None }).collect()
+    }
+
+    /// What the general path makes of the file: the market, or its error's text.
+    fn general(bytes: &[u8], caps: &[CapacityRow]) -> std::result::Result<Market, String> {
+        read_preferences_csv(bytes, "prefs.csv")
+            .and_then(|rows| market_from_preferences(&rows, "prefs.csv", caps))
+            .map_err(|e| e.to_string())
+    }
+
+    /// The fast path agrees with the general one whenever it answers.
+    fn agree(bytes: &[u8], caps: &[CapacityRow]) -> bool {
+        let Some(fast) = market(bytes, caps) else { return false };
+        let fast = fast.map_err(|e| e.to_string());
+        assert_eq!(fast, general(bytes, caps), "{:?}", String::from_utf8_lossy(bytes));
+        true
+    }
+
+    #[test]
+    fn clean_files_take_the_fast_path() {
+        let caps = caps(&["Q1", "Q2", "Q10", "q-long-partner-identifier"]);
+        for text in [
+            "chooser,chosen,rank\nP1,Q1,1\nP1,Q2,2\nP2,Q1,1\nQ1,P2,1\nQ1,P1,2\n",
+            "\u{feff} Side ,RANK,chooser,,chosen\r\npartner,1,Q2,x,P3\r\n\r\nProject,+2,P3,,Q1\r\n,1,P3,, Q10 \r\n , , ,,\r\n",
+            "chooser,chosen,rank\nTU-01,Q1,1\nTU-001,Q1,1\nTU-1,Q2,1\nQ1,TU-1,1\nQ1,TU-01,1\nQ1,TU-001,2",
+            "chooser,chosen,rank\na project with a long name,q-long-partner-identifier,3\nQ2,P9,1\nQ2,P7,2\n",
+            "chooser,chosen,rank\nQ1,P5,1\nQ1,P3,1\nQ2,P3,1\nP3,Q2,1\nP3,Q1,1\nP4,Q10,1\n",
+        ] {
+            assert!(agree(text.as_bytes(), &caps), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn anything_unusual_goes_to_the_general_path() {
+        let caps = caps(&["Q1", "Q2"]);
+        for text in [
+            "",
+            "chooser,chosen,rank\n",
+            "\nchooser,chosen,rank\nP1,Q1,1\n",
+            "chooser,chosen,rank\n\"P1\",Q1,1\n",
+            "chooser,chosen,rank\nP1,Q1,1\rP2,Q1,1\n",
+            "chooser,chosen,rank,rank\nP1,Q1,1,1\n",
+            "chooser,chosen\nP1,Q1\n",
+            "chooser,chosen,rank,extra\nP1,Q1,1,x\n",
+            "chooser,chosen,rank\nP1,Q1\n",
+            "chooser,chosen,rank\nP1,Q1,0\n",
+            "chooser,chosen,rank\nP1,Q3,1\n",
+            "chooser,chosen,rank\nP1,Q1,1\nP1,Q1,2\n",
+            "chooser,chosen,rank\nQ1,P1,1\nQ1,P1,2\n",
+            "chooser,chosen,rank,side\nP1,Q1,1,both\n",
+            "chooser,chosen,rank,side\nP1,Q1,1,partner\n",
+            "chooser,chosen,rank\nP1,,1\n",
+            "chooser,chosen,rank\n\u{a0},Q1,1\n",
+        ] {
+            assert!(market(text.as_bytes(), &caps).is_none(), "{text:?}");
+        }
+        assert!(market(b"chooser,chosen,rank\nP1,Q1,1\n", &[]).is_none());
+        assert!(market(b"chooser,chosen,rank\nP\xff,Q1,1\n", &caps).is_none());
+    }
+
+    /// A random preferences file, clean more often than not: ids of every kind (numbered,
+    /// zero-padded, short, long, padded with spaces), both sides' rows in any order, optional `side`
+    /// column and blank lines, CRLF; now and then a row the general reader refuses or reads another
+    /// way (a quote, an empty field, rank 0, an unknown partner, a wrong side, a lone CR, a repeat).
+    fn file() -> impl Strategy<Value = (String, Vec<String>)> {
+        let project = prop_oneof![
+            (0..12u32).prop_map(|n| format!("P{n}")),
+            (0..12u32).prop_map(|n| format!("P{n:02}")),
+            Just("Q1".to_owned()),
+            Just("a rather long project identifier".to_owned()),
+            Just(" P3 ".to_owned()),
+        ];
+        let rank = prop_oneof![8 => (1..5u32).prop_map(|r| r.to_string()), 1 => Just("+2".to_owned())];
+        let row = (any::<bool>(), project, 0..8usize, rank, any::<bool>());
+        let all = ["Q0", "Q1", "Q2", "Q3", "Q01", "Q10", "partner with a long identifier", "Q5"];
+        (
+            proptest::collection::vec(row, 1..30),
+            (any::<bool>(), any::<bool>(), any::<bool>()),
+            proptest::sample::subsequence(all.to_vec(), 1..=all.len()),
+            (0..16u8, 0..30usize, any::<bool>()),
+        )
+            .prop_map(|(rows, (with_side, crlf, side_first), caps, (odd, at, dup))| {
+                let nl = if crlf { "\r\n" } else { "\n" };
+                let mut text = match (with_side, side_first) {
+                    (true, true) => format!("Side,rank,chosen,chooser{nl}"),
+                    (true, false) => format!("chooser,chosen,rank,side{nl}"),
+                    (false, true) => format!("rank,chosen,chooser{nl}"),
+                    (false, false) => format!("chooser,chosen,rank{nl}"),
+                };
+                let mut seen = std::collections::HashSet::new();
+                let mut lines = Vec::new();
+                for (by_partner, p, q, rank, say_side) in rows {
+                    let q = caps[q % caps.len()];
+                    let (chooser, chosen) = if by_partner { (q, p.as_str()) } else { (p.as_str(), q) };
+                    if !seen.insert((by_partner, chooser.trim().to_owned(), chosen.trim().to_owned())) && !dup {
+                        continue;
+                    }
+                    let side = match (with_side && say_side, by_partner) {
+                        (false, _) => "",
+                        (true, true) => "partner",
+                        (true, false) => "PROJECT",
+                    };
+                    lines.push(match (with_side, side_first) {
+                        (true, true) => format!("{side},{rank},{chosen},{chooser}"),
+                        (true, false) => format!("{chooser},{chosen},{rank},{side}"),
+                        (false, true) => format!("{rank},{chosen},{chooser}"),
+                        (false, false) => format!("{chooser},{chosen},{rank}"),
+                    });
+                }
+                let odd = match odd {
+                    0 => " ,, ".to_owned(),
+                    1 => String::new(),
+                    2 => lines.first().map_or(String::new(), |l| format!("\"{l}\"")),
+                    3 => lines.first().map_or(String::new(), |l| l.replacen(',', ",,", 1)),
+                    4 => lines.first().map_or(String::new(), |l| l.replace(['1', '2', '3', '4'], "0")),
+                    5 => lines.first().map_or(String::new(), |l| l.replace("Q", "Q9")),
+                    6 => lines.first().map_or(String::new(), |l| l.replace("PROJECT", "partner")),
+                    7 => lines.first().map_or(String::new(), |l| format!("{l}\r")),
+                    _ => continue_clean(),
+                };
+                if !odd.is_empty() || at % 3 == 0 {
+                    lines.insert(at.min(lines.len()), odd);
+                }
+                for line in lines {
+                    text.push_str(&line);
+                    text.push_str(nl);
+                }
+                (text, caps.iter().map(|q| (*q).to_owned()).collect())
+            })
+    }
+
+    /// No odd line.
+    fn continue_clean() -> String {
+        String::new()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Whenever the fast path answers, it answers what the general path does.
+        #[test]
+        fn the_fast_path_is_the_general_path((text, partners) in file()) {
+            let partners: Vec<&str> = partners.iter().map(String::as_str).collect();
+            agree(text.as_bytes(), &caps(&partners));
+        }
+    }
+
+    #[test]
+    fn ranks_as_parse_reads_them() {
+        for s in ["1", "+1", "007", "4294967295", "4294967296", "0", "+", "-1", "1.0", "+-1", "99999999999999999999"] {
+            let want = s.parse::<u64>().ok().filter(|r| (1..=u64::from(u32::MAX)).contains(r)).map(|r| r as u32);
+            assert_eq!(rank(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn split_keeps_whole_lines() {
+        let body = "a,b,1\nc,d,2\ne,f,3\n";
+        for min in 1..8 {
+            let parts = split(body, min, 3);
+            assert_eq!(parts.concat(), body);
+            assert!(parts.iter().all(|p| p.ends_with('\n')), "{parts:?}");
+        }
+    }
+}
