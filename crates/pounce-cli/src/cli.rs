@@ -128,10 +128,11 @@ pub struct RecommendArgs {
     /// Write to FILE (atomically: a temporary file renamed into place) instead of standard output.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Partners held in memory at once. A CSV partner pool is read and scored this many partners at a
-    /// time (recommendations for projects, without --referrals), so pools of tens of millions fit in
-    /// memory; the result is the same for any chunk size.
-    #[arg(long, value_name = "N", default_value_t = 500_000)]
+    /// Partners per chunk. A CSV partner pool is read and scored this many partners at a time
+    /// (recommendations for projects, without --referrals; the next chunk is read while one is
+    /// scored, so two are held), so pools of tens of millions fit in memory; the result is the same
+    /// for any chunk size.
+    #[arg(long, value_name = "N", default_value_t = 50_000)]
     pub chunk: usize,
 }
 
