@@ -5,7 +5,7 @@ Generates seeded instances into a work directory, builds `pounce` in release mod
 workload times
 
 * Pounce: the `pounce` command end to end (process start, reading the CSVs, solving, writing the
-  output file), and
+  output file; its user+sys CPU time and peak RSS are recorded too, through GNU time), and
 * the peer: a Python function that reads the same CSVs (pandas) and solves (scipy, networkx,
   matching); the interpreter's start-up and imports are excluded, reading is included,
 
@@ -62,6 +62,16 @@ class Peer:
     solve: Callable[[Path], Any]
     runs: int | None = None  # None: the run's --runs
     skip: str | None = None  # reason the peer is not run (the row says so)
+    report: Callable[[Any], float] | None = None  # the time to report, from the answer (None: as measured)
+
+
+@dataclass
+class PounceRun:
+    """One `pounce` process: wall seconds, user+sys CPU seconds and peak resident memory (KiB)."""
+
+    wall: float
+    cpu: float
+    rss_kb: int
 
 
 @dataclass
@@ -116,6 +126,10 @@ class Workload:
         """A reason when the workload is only a row to be filled in later."""
         return None
 
+    def annotate(self, words: str, pounce: list[PounceRun]) -> str:
+        """The agreement cell, with anything the workload adds about Pounce's runs."""
+        return words
+
 
 def timed(f: Callable[[], Any]) -> tuple[float, Any]:
     t = time.perf_counter()
@@ -123,14 +137,30 @@ def timed(f: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - t, out
 
 
-def run_pounce(args: list[str], d: Path) -> float:
-    t = time.perf_counter()
-    p = subprocess.run([str(POUNCE), *args], cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    elapsed = time.perf_counter() - t
+GNU_TIME = Path("/usr/bin/time")
+
+
+def run_pounce(args: list[str], d: Path) -> PounceRun:
+    """Runs `pounce` once in `d`: its wall time, and its CPU time and peak RSS.
+
+    The CPU time and peak RSS come from GNU time when installed: a child's `ru_maxrss` includes the memory
+    of the process it was forked from (here the Python process, large after pandas), so the command is
+    forked from the small `time` process instead. Without it, `wait4` gives them (the RSS an upper bound).
+    """
+    err, usage_file = d / "pounce.stderr", d / "pounce.time"
+    wrap = [str(GNU_TIME), "-f", "%U %S %M", "-o", str(usage_file)] if GNU_TIME.exists() else []
+    with open(err, "w") as stderr:
+        t = time.perf_counter()
+        p = subprocess.Popen([*wrap, str(POUNCE), *args], cwd=d, stdout=subprocess.DEVNULL, stderr=stderr)
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - t
+        p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
-        sys.exit(f"pounce {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
-    (d / "pounce.stderr").write_text(p.stderr)
-    return elapsed
+        sys.exit(f"pounce {' '.join(args)} failed ({p.returncode}):\n{err.read_text()}")
+    if wrap:
+        user, system, rss = usage_file.read_text().split()[-3:]
+        return PounceRun(elapsed, float(user) + float(system), int(rss))
+    return PounceRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
 def rng(seed: int, salt: int) -> np.random.Generator:
@@ -498,23 +528,104 @@ def networkx_pagerank(d: Path) -> pd.Series:
     return pd.Series(pr)
 
 
-class RecommendPlaceholder(Workload):
+class Recommend(Workload):
     name = "recommend"
-    size = "1,000 × 1,000,000"
-    note = "Placeholder: the numpy peer of the scoring formula is being written separately."
 
-    def placeholder(self) -> str | None:
-        return "recommend top-10"
+    def __init__(self, quick: bool, seed: int, subset: int):
+        super().__init__(quick, seed)
+        self.n, self.m, self.k = (100, 20_000, 10) if quick else (1_000, 1_000_000, 10)
+        self.subset = min(subset, self.n)
+        self.size = f"{self.n:,} × {self.m:,}"
+        self.note = (
+            f"`pounce generate --projects {self.n} --partners {self.m}` (the seed; referrals not used), then Pounce "
+            f"`recommend --top {self.k} --format json` (partners for every project, the CSV pool streamed in chunks, "
+            f"default threads) vs the numpy peer `benches/peers/recommend_numpy.py` (the same formula with the "
+            f"default weights, vectorised over the partners in chunks of 250,000; run in-process). The peer takes "
+            f"about 0.4 s of CPU per project at 1,000,000 partners, so it scores only the first {self.subset} "
+            f"projects and its time is extrapolated: reading and preparing the pool (pandas, once) + scoring time × "
+            f"{self.n} / {self.subset}. Agreement, on those {self.subset} projects: identical top-{self.k} partner "
+            f"ids in order and every score within 1e-9 of Pounce's (its JSON output has full precision). The row "
+            f"also gives Pounce's peak resident memory (largest `ru_maxrss` over the runs) and its user+sys CPU "
+            f"(median)."
+        )
+
+    def generate(self, d: Path) -> None:
+        args = ["generate", "--projects", str(self.n), "--partners", str(self.m), "--seed", str(self.seed), "--out",
+                str(d)]
+        p = subprocess.run([str(POUNCE), *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if p.returncode != 0:
+            sys.exit(f"pounce {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
+        (d / "referrals.csv").unlink(missing_ok=True)  # not used here, and large
+
+    def pounce_args(self, d: Path) -> list[str]:
+        return ["recommend", "--projects", "projects.csv", "--partners", "partners.csv", "--top", str(self.k),
+                "--format", "json", "--out", "pounce.json"]
+
+    def pounce_answer(self, d: Path) -> Any:
+        import json
+
+        doc = json.loads((d / "pounce.json").read_text())
+        return {r["subject"]: [(p["id"], p["score"]) for p in r["picks"]] for r in doc["recommendations"]}
+
+    def peers(self) -> list[Peer]:
+        name = f"numpy, same formula vectorised (first {self.subset} projects, × {self.n // self.subset} extrapolated)"
+        return [Peer(name, lambda d: numpy_recommend(d, self.k, self.subset), report=extrapolated)]
+
+    def agree(self, pounce: Any, peer: Any) -> tuple[bool, str]:
+        tops, projects = peer["tops"], peer["projects"]
+        differ, worst = 0, 0.0
+        for p in projects:
+            ours, theirs = pounce.get(p, []), tops[p]
+            if [q for q, _ in ours] != [q for q, _ in theirs]:
+                differ += 1
+                continue
+            worst = max([worst, *(abs(a - b) for (_, a), (_, b) in zip(ours, theirs))])
+        ok = differ == 0 and worst <= 1e-9
+        head = (f"yes: identical top-{self.k} ids for the {len(projects)} projects, scores within {worst:.0e}"
+                if ok else f"NO: {differ} of {len(projects)} projects differ, max score diff {worst:.1e}")
+        return ok, head
+
+    def annotate(self, words: str, pounce: list[PounceRun]) -> str:
+        rss = max(r.rss_kb for r in pounce) / 1024
+        cpu = statistics.median(r.cpu for r in pounce)
+        return f"{words}; Pounce peak RSS {rss:,.0f} MB, {cpu:.1f} s user+sys CPU"
 
 
-def workloads(quick: bool, seed: int, networkx: bool) -> list[Workload]:
+def numpy_recommend(d: Path, k: int, subset: int) -> dict[str, Any]:
+    """The numpy peer on the first `subset` projects; its load and scoring times are kept apart."""
+    import csv as csvmod
+
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    import recommend_numpy as rn
+
+    t0 = time.perf_counter()
+    places = rn.Places()
+    pool = rn.Pool(str(d / "partners.csv"), places)
+    with open(d / "projects.csv", newline="", encoding="utf-8") as f:
+        rows = list(csvmod.DictReader(f))
+    projects = [rn.Project(r, places) for r in rows[:subset]]
+    scorer = rn.Scorer(pool)
+    t1 = time.perf_counter()
+    tops = {p.id: [(str(pool.ids[i]), m) for i, m in scorer.top(p, k, 250_000)] for p in projects}
+    t2 = time.perf_counter()
+    return {"tops": tops, "projects": [p.id for p in projects], "total": len(rows), "load": t1 - t0,
+            "score": t2 - t1}
+
+
+def extrapolated(answer: dict[str, Any]) -> float:
+    """Load once, plus the scoring time of the subset scaled to every project."""
+    return answer["load"] + answer["score"] * answer["total"] / max(len(answer["projects"]), 1)
+
+
+def workloads(quick: bool, seed: int, networkx: bool, recommend_subset: int) -> list[Workload]:
     return [
         DenseOptimal(quick, seed),
         SparseOptimal(quick, seed),
         Stable(quick, seed, *((2_000, 200) if quick else (10_000, 1_000))),
         Stable(quick, seed, *((100_000, 10_000) if quick else (1_000_000, 100_000)), big=True),
         PageRank(quick, seed, networkx),
-        RecommendPlaceholder(quick, seed),
+        Recommend(quick, seed, recommend_subset),
     ]
 
 
@@ -564,6 +675,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2027)
     ap.add_argument("--only", nargs="+", metavar="NAME", help="run only these workloads")
     ap.add_argument("--skip-networkx", action="store_true", help="do not run networkx.pagerank (slow)")
+    ap.add_argument("--recommend-subset", type=int, default=20, metavar="N",
+                    help="projects the numpy recommend peer scores (its time is extrapolated to all)")
     ap.add_argument("--no-build", action="store_true", help="use the existing target/release/pounce")
     ap.add_argument("--pounce", type=Path, help="the pounce binary to time (implies --no-build)")
     ap.add_argument("--work", type=Path, default=HERE / "work", help="where instances are written")
@@ -577,9 +690,11 @@ def main() -> None:
         POUNCE, a.no_build = a.pounce.resolve(), True
     if not a.no_build:
         subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "pounce-cli"], cwd=ROOT, check=True)
-    chosen = [w for w in workloads(a.quick, a.seed, not a.skip_networkx) if not a.only or w.name in a.only]
+    chosen = [w for w in workloads(a.quick, a.seed, not a.skip_networkx, a.recommend_subset)
+              if not a.only or w.name in a.only]
     load_start = os.getloadavg()[0]
     rows: list[Row] = []
+    all_runs: dict[str, list[PounceRun]] = {}
     for w in chosen:
         if (label := w.placeholder()) is not None:
             rows.append(Row(label, w.size, None, "—", None, "pending"))
@@ -594,25 +709,32 @@ def main() -> None:
             t, _ = timed(lambda: w.generate(d))
             stamp.write_text("")
             print(f"[{w.name}] generated in {t:.1f} s", flush=True)
-        times = []
+        pounce_runs: list[PounceRun] = []
         for i in range(runs):
-            times.append(run_pounce(w.pounce_args(d), d))
-            print(f"[{w.name}] pounce run {i + 1}/{runs}: {times[-1]:.3f} s", flush=True)
+            pounce_runs.append(run_pounce(w.pounce_args(d), d))
+            r = pounce_runs[-1]
+            print(f"[{w.name}] pounce run {i + 1}/{runs}: {r.wall:.3f} s (cpu {r.cpu:.2f} s, peak RSS "
+                  f"{r.rss_kb / 1024:.0f} MB)", flush=True)
+        all_runs[w.name] = pounce_runs
+        times = [r.wall for r in pounce_runs]
         ours = w.pounce_answer(d)
         pounce = statistics.median(times)
         peers = w.peers()
         if not peers:
-            rows.append(Row(w.name, w.size, pounce, "—", None, "—", times))
+            rows.append(Row(w.name, w.size, pounce, "—", None, w.annotate("—", pounce_runs), times))
         for peer in peers:
             if peer.skip:
-                rows.append(Row(w.name, w.size, pounce, peer.name, None, peer.skip, times))
+                rows.append(Row(w.name, w.size, pounce, peer.name, None, w.annotate(peer.skip, pounce_runs), times))
                 continue
             peer_times, answer = [], None
             for i in range(peer.runs or runs):
                 t, answer = timed(lambda: peer.solve(d))
-                peer_times.append(t)
-                print(f"[{w.name}] {peer.name} run {i + 1}/{peer.runs or runs}: {t:.3f} s", flush=True)
+                shown = t if peer.report is None else peer.report(answer)
+                peer_times.append(shown)
+                extra = "" if peer.report is None else f" (reported: {shown:.3f} s)"
+                print(f"[{w.name}] {peer.name} run {i + 1}/{peer.runs or runs}: {t:.3f} s{extra}", flush=True)
             ok, words = w.agree(ours, answer)
+            words = w.annotate(words, pounce_runs)
             rows.append(Row(w.name, w.size, pounce, peer.name, statistics.median(peer_times), words, times, peer_times))
             if not ok:
                 print(f"[{w.name}] DISAGREEMENT with {peer.name}: {words}", flush=True)
@@ -627,6 +749,9 @@ def main() -> None:
         if r.pounce_runs and r.workload not in seen:
             seen.add(r.workload)
             raw.append(f"| {r.workload} | pounce | {', '.join(f'{t:.3f}' for t in r.pounce_runs)} |")
+            pr = all_runs.get(r.workload, [])
+            raw.append(f"| {r.workload} | pounce user+sys CPU | {', '.join(f'{x.cpu:.2f}' for x in pr)} |")
+            raw.append(f"| {r.workload} | pounce peak RSS MB | {', '.join(f'{x.rss_kb / 1024:.0f}' for x in pr)} |")
         if r.peer_runs:
             raw.append(f"| {r.workload} | {r.peer} | {', '.join(f'{t:.3f}' for t in r.peer_runs)} |")
     notes = "\n".join(f"- **{w.name}** ({w.size}): {w.note}" for w in chosen if w.note)
@@ -640,7 +765,8 @@ def main() -> None:
         f"Median of {runs} runs per side (networkx: 1). Pounce: the `pounce` process end to end (start, reading, "
         f"solving, writing its output file), built with `cargo build --release`, default threads (one per core). "
         f"Peer: the Python function that reads the same CSVs with pandas and solves (interpreter start-up and "
-        f"imports excluded). Ratio > 1: Pounce is faster.\n\n"
+        f"imports excluded). Ratio > 1: Pounce is faster. Every run's user+sys CPU time and peak RSS of Pounce "
+        f"are listed at the end.\n\n"
         f"- Date: {now}, commit {commit}\n"
         f"- Machine: {machine()}; load average (1 min) {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at "
         f"the end: anything else running on the machine (here: other builds) adds noise, on both sides\n"
