@@ -102,47 +102,31 @@ pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<
     keys.project_numbering = first_project(body, &columns, &keys)
         .and_then(|id| Numbering::of(id, u32::try_from(bytes.len() / 4 + 1024).unwrap_or(u32::MAX)));
 
-    // A small file is read on this thread: no pool to start, no wait for a worker on a busy machine.
-    let read: Vec<Vec<Row<'_>>> = if body.len() < PARALLEL_BYTES {
-        vec![read_chunk(body, &columns, width, &keys)?]
+    // Projects numbered in order of first appearance over the whole file. A small file is read on
+    // this thread, numbering as it goes: no rows in between, no pool to start, no wait for a worker.
+    let mut numbers = Numbers { partner_len: vec![0; capacities.len()], ..Numbers::default() };
+    let mut resolved: Vec<Vec<(u32, u32, u32)>> = Vec::new();
+    if body.len() < PARALLEL_BYTES {
+        let mut out = Vec::with_capacity(body.len() / 12);
+        read_chunk(body, &columns, width, &keys, |k, q, rank| out.push(numbers.add(k, q, rank)))?;
+        resolved.push(out);
     } else {
         let chunks = split(body, 1 << 20, rayon::current_num_threads() * 4);
-        let read: Vec<Option<Vec<Row<'_>>>> =
-            chunks.par_iter().map(|c| read_chunk(c, &columns, width, &keys)).collect();
-        read.into_iter().collect::<Option<_>>()?
-    };
-
-    // Projects numbered in order of first appearance over the whole file; each list's length.
-    let mut index = IdIndex::default();
-    let mut ids: Vec<Key<'_>> = Vec::new();
-    let mut project_len: Vec<usize> = Vec::new();
-    let mut partner_len = vec![0usize; capacities.len()];
-    let mut resolved: Vec<Vec<(u32, u32, u32)>> = Vec::with_capacity(read.len());
-    for rows in read {
-        let mut out = Vec::with_capacity(rows.len());
-        let mut last: Option<(Key<'_>, u32)> = None;
-        for row in rows {
-            let p = match last {
-                Some((k, p)) if k == row.project => p,
-                _ => {
-                    let (p, new) = index.insert(row.project);
-                    if new {
-                        ids.push(row.project);
-                        project_len.push(0);
-                    }
-                    last = Some((row.project, p));
-                    p
-                }
-            };
-            if row.partner & PARTNER_CHOOSES != 0 {
-                partner_len[(row.partner & !PARTNER_CHOOSES) as usize] += 1;
-            } else {
-                project_len[p as usize] += 1;
-            }
-            out.push((p, row.partner, row.rank));
+        let read: Vec<Option<Vec<Row<'_>>>> = chunks
+            .par_iter()
+            .map(|c| {
+                let mut rows = Vec::with_capacity(c.len() / 12);
+                read_chunk(c, &columns, width, &keys, |project, partner, rank| {
+                    rows.push(Row { project, partner, rank });
+                })?;
+                Some(rows)
+            })
+            .collect();
+        for rows in read {
+            resolved.push(rows?.into_iter().map(|r| numbers.add(r.project, r.partner, r.rank)).collect());
         }
-        resolved.push(out);
     }
+    let Numbers { ids, project_len, partner_len, .. } = numbers;
     if ids.is_empty() {
         return None;
     }
@@ -169,6 +153,43 @@ pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<
     };
     let (partners, _) = partners_of(capacities);
     Some(Market::from_preference_lists(projects, partners, &project_lists, &partner_lists))
+}
+
+/// Numbers projects in order of first appearance, and counts the entries of each list.
+#[derive(Default)]
+struct Numbers<'a> {
+    index: IdIndex<'a>,
+    /// The key of each project, by number.
+    ids: Vec<Key<'a>>,
+    project_len: Vec<usize>,
+    partner_len: Vec<usize>,
+    /// The last key numbered, and its number.
+    last: Option<(Key<'a>, u32)>,
+}
+
+impl<'a> Numbers<'a> {
+    /// The row `(project, partner, rank)` with the project's number (`partner` as in [`Row`]).
+    #[inline]
+    fn add(&mut self, k: Key<'a>, partner: u32, rank: u32) -> (u32, u32, u32) {
+        let p = match self.last {
+            Some((last, p)) if last == k => p,
+            _ => {
+                let (p, new) = self.index.insert(k);
+                if new {
+                    self.ids.push(k);
+                    self.project_len.push(0);
+                }
+                self.last = Some((k, p));
+                p
+            }
+        };
+        if partner & PARTNER_CHOOSES != 0 {
+            self.partner_len[(partner & !PARTNER_CHOOSES) as usize] += 1;
+        } else {
+            self.project_len[p as usize] += 1;
+        }
+        (p, partner, rank)
+    }
 }
 
 /// The known columns of the header and its number of fields, as the general reader takes them
@@ -249,10 +270,27 @@ fn blank(line: &[u8]) -> bool {
     line.iter().all(|&c| c == b',' || c.is_ascii_whitespace())
 }
 
-/// Reads the rows of a chunk of whole lines; `None` at anything not plainly valid.
-fn read_chunk<'a>(chunk: &'a str, columns: &Columns, width: usize, keys: &Keys<'_>) -> Option<Vec<Row<'a>>> {
+/// `str::trim`, quicker for the usual field without spaces.
+#[inline]
+fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if f.is_ascii() && l.is_ascii() && !space(f) && !space(l) => s,
+        _ => s.trim(),
+    }
+}
+
+/// Reads the rows of a chunk of whole lines, handing each to `row(project, partner, rank)` (as in
+/// [`Row`]); `None` at anything not plainly valid.
+fn read_chunk<'a>(
+    chunk: &'a str,
+    columns: &Columns,
+    width: usize,
+    keys: &Keys<'_>,
+    mut row: impl FnMut(Key<'a>, u32, u32),
+) -> Option<()> {
     let b = chunk.as_bytes();
-    let mut rows = Vec::with_capacity(b.len() / 12);
     // The last chooser: its text, its partner index if it is one, and its project key.
     let mut last: (&str, Option<u32>, Option<Key<'a>>) = ("", None, None);
     let mut fields = [(0usize, 0usize); MAX_WIDTH];
@@ -285,7 +323,7 @@ fn read_chunk<'a>(chunk: &'a str, columns: &Columns, width: usize, keys: &Keys<'
         n += 1;
         let line = start..line_end;
         start = end + 1;
-        let value = |c: usize| chunk[fields[c].0..fields[c].1].trim();
+        let value = |c: usize| trim(&chunk[fields[c].0..fields[c].1]);
         if n != width {
             if blank(&b[line]) {
                 continue;
@@ -312,15 +350,14 @@ fn read_chunk<'a>(chunk: &'a str, columns: &Columns, width: usize, keys: &Keys<'
         if last.0 != chooser {
             last = (chooser, keys.partner(chooser), None);
         }
-        let row = if side.unwrap_or(last.1.is_some()) {
-            Row { project: keys.project(chosen), partner: last.1? | PARTNER_CHOOSES, rank }
+        if side.unwrap_or(last.1.is_some()) {
+            row(keys.project(chosen), last.1? | PARTNER_CHOOSES, rank);
         } else {
             let project = *last.2.get_or_insert_with(|| keys.project(chooser));
-            Row { project, partner: keys.partner(chosen)?, rank }
-        };
-        rows.push(row);
+            row(project, keys.partner(chosen)?, rank);
+        }
     }
-    Some(rows)
+    Some(())
 }
 
 #[cfg(test)]
@@ -482,6 +519,13 @@ mod tests {
         for s in ["1", "+1", "007", "4294967295", "4294967296", "0", "+", "-1", "1.0", "+-1", "99999999999999999999"] {
             let want = s.parse::<u64>().ok().filter(|r| (1..=u64::from(u32::MAX)).contains(r)).map(|r| r as u32);
             assert_eq!(rank(s), want, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for s in ["", " ", "a", " a ", "\u{a0}a", "a\u{2003}", "\x0ba\x0c", "é", "a b", "\r\n"] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
         }
     }
 
