@@ -15,6 +15,15 @@
 //! leaves take a shortest-path search. Which of several optimal assignments is returned may depend
 //! on it; the optimum does not (tested against the shortest paths alone).
 //!
+//! A balanced market with `max_matches` (capacities at most 1, as many slots as projects: the
+//! assignment problem of scipy's `min_weight_full_bipartite_matching`) first gets near-equilibrium
+//! prices from an ε-scaling auction (Bertsekas, *The auction algorithm*, 1988). The exact phases
+//! start from them, a free partner's arc to the sink costing its price, which shifts the cost of
+//! every flow that fills all partners by the same amount; the result is then certified optimal for
+//! the true costs by dual feasibility at the sink (or, when it is not, the cold solve runs). The
+//! exact phases then take a few bids per project and short searches: on 100,000 × 100,000 with 20
+//! edges per project, about 0.5 s instead of 11 s.
+//!
 //! With budgets, institution caps, sector limits or quotas the problem is a generalized assignment
 //! problem, solved exactly as a mixed-integer program ([`super::mip`]).
 //!
