@@ -545,8 +545,8 @@ class Recommend(Workload):
             f"projects and its time is extrapolated: reading and preparing the pool (pandas, once) + scoring time × "
             f"{self.n} / {self.subset}. Agreement, on those {self.subset} projects: identical top-{self.k} partner "
             f"ids in order and every score within 1e-9 of Pounce's (its JSON output has full precision). The row "
-            f"also gives Pounce's peak resident memory (largest `ru_maxrss` over the runs) and its user+sys CPU "
-            f"(median)."
+            f"also gives the peer's CPU time (its last run, extrapolated the same way), Pounce's peak resident "
+            f"memory (largest over the runs) and its user+sys CPU (median)."
         )
 
     def generate(self, d: Path) -> None:
@@ -583,7 +583,7 @@ class Recommend(Workload):
         ok = differ == 0 and worst <= 1e-9
         head = (f"yes: identical top-{self.k} ids for the {len(projects)} projects, scores within {worst:.0e}"
                 if ok else f"NO: {differ} of {len(projects)} projects differ, max score diff {worst:.1e}")
-        return ok, head
+        return ok, f"{head}; numpy {peer['cpu']:,.1f} s CPU (extrapolated)"
 
     def annotate(self, words: str, pounce: list[PounceRun]) -> str:
         rss = max(r.rss_kb for r in pounce) / 1024
@@ -599,18 +599,19 @@ def numpy_recommend(d: Path, k: int, subset: int) -> dict[str, Any]:
         sys.path.insert(0, str(HERE))
     import recommend_numpy as rn
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     places = rn.Places()
     pool = rn.Pool(str(d / "partners.csv"), places)
     with open(d / "projects.csv", newline="", encoding="utf-8") as f:
         rows = list(csvmod.DictReader(f))
     projects = [rn.Project(r, places) for r in rows[:subset]]
     scorer = rn.Scorer(pool)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), time.process_time()
     tops = {p.id: [(str(pool.ids[i]), m) for i, m in scorer.top(p, k, 250_000)] for p in projects}
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
+    scale = len(rows) / max(len(projects), 1)
     return {"tops": tops, "projects": [p.id for p in projects], "total": len(rows), "load": t1 - t0,
-            "score": t2 - t1}
+            "score": t2 - t1, "cpu": (c1 - c0) + (c2 - c1) * scale}
 
 
 def extrapolated(answer: dict[str, Any]) -> float:
