@@ -11,6 +11,7 @@ mod csv_records;
 mod fields;
 mod json_records;
 mod market_files;
+pub(crate) mod plain;
 mod referrals;
 mod stream;
 

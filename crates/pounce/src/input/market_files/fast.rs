@@ -11,11 +11,13 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
 use crate::error::{Place, Result};
 use crate::input::csv_records::CrlfToLf;
+use crate::input::plain::{self, Plain};
 use crate::matching::{Market, MarketProject};
 
 /// The trimmed, non-empty text of each of the `N` known columns of one row (`None`: absent or empty).
@@ -156,48 +158,97 @@ pub(super) fn market_from_scores(scores: &[ScoreRow], capacities: &[CapacityRow]
     Some(Market::from_scores(projects, partners, &pairs))
 }
 
-/// `market_from_scores(scores(bytes))` without the rows in between: ids are interned as they are
-/// read, so a file of millions of pairs costs no string per row. `None` when either would be `None`.
+/// `market_from_scores(scores(bytes))` without the rows in between, or `None` when either would
+/// be `None` (or the file is not [plain](crate::input::plain)): the file is read in pieces in
+/// parallel, each piece's project ids numbered in the piece, then the pieces' numbers mapped to
+/// the order of first appearance in the whole file; so a file of millions of pairs costs no string
+/// per row, and the market is the same for any number of pieces.
 pub(super) fn score_market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<Market>> {
-    let (partners, _) = partners_of(capacities);
-    let qindex: FxHashMap<&str, usize> = capacities.iter().enumerate().map(|(i, c)| (c.partner.as_str(), i)).collect();
-    let mut pindex: FxHashMap<String, usize> = FxHashMap::default();
-    let mut projects: Vec<MarketProject> = Vec::new();
-    let mut last: Option<usize> = None;
-    // The project whose run of rows last named each partner: a repeat within a run is a repeated pair.
-    let mut named_by = vec![usize::MAX; partners.len()];
-    // Whether some project's rows are not all together (then pairs are checked by sorting).
-    let mut regrouped = false;
-    let pairs =
-        clean_rows(bytes, &["project", "partner", "score", "hours"], &["project", "partner", "score"], |v, _| {
+    score_market_in(bytes, capacities, rayon::current_num_threads() * 2, 1 << 20)
+}
+
+/// The pairs of one piece: `(project number in the piece, partner, score, hours)`, and the piece's
+/// project ids in order of first appearance.
+type ScorePiece<'a> = (Vec<(u32, u32, f64, f64)>, Vec<&'a str>);
+
+/// [`score_market`] with the file cut into (about) `parts` pieces of at least `min` bytes.
+fn score_market_in<'b>(
+    bytes: &'b [u8],
+    capacities: &[CapacityRow],
+    parts: usize,
+    min: usize,
+) -> Option<Result<Market>> {
+    let plain = Plain::of(bytes, &["project", "partner", "score", "hours"], &["project", "partner", "score"])?;
+    let qindex: FxHashMap<&str, u32> = capacities
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Some((c.partner.as_str(), u32::try_from(i).ok()?)))
+        .collect::<Option<_>>()?;
+    let read = |piece: &'b str| -> Option<ScorePiece<'b>> {
+        let mut pairs = Vec::with_capacity(piece.len() / 16);
+        let mut ids: Vec<&str> = Vec::new();
+        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut last: Option<(&str, u32)> = None;
+        plain.rows(piece, |v| {
             let project = v[0]?;
             let q = *qindex.get(v[1]?)?;
-            let score = number(v[2]?, -1e12, 1e12)?;
+            let score = plain::number(v[2]?, -1e12, 1e12)?;
             let hours = match v[3] {
                 None => 0.0,
-                Some(s) => number(s, 0.0, 1e9)?,
+                Some(s) => plain::number(s, 0.0, 1e9)?,
             };
             let p = match last {
-                Some(p) if projects[p].id == project => p,
-                _ => match pindex.get(project) {
-                    Some(&p) => {
-                        regrouped = true;
-                        p
-                    }
-                    None => {
-                        pindex.insert(project.to_owned(), projects.len());
-                        projects.push(MarketProject { id: project.to_owned(), institution: String::new() });
-                        projects.len() - 1
-                    }
-                },
+                Some((id, p)) if id == project => p,
+                _ => *numbers.entry(project).or_insert_with(|| {
+                    ids.push(project);
+                    ids.len() as u32 - 1
+                }),
             };
-            last = Some(p);
+            last = Some((project, p));
+            pairs.push((p, q, score, hours));
+            Some(())
+        })?;
+        Some((pairs, ids))
+    };
+    let pieces: Vec<Option<ScorePiece<'_>>> = plain.pieces(parts, min).into_par_iter().map(read).collect();
+    let pieces: Vec<ScorePiece<'_>> = pieces.into_iter().collect::<Option<_>>()?;
+
+    // Projects in order of first appearance; a pair named twice within a project's run of rows is
+    // caught by the partner's last namer, and runs split over the file are checked by sorting.
+    let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut projects: Vec<MarketProject> = Vec::new();
+    let mut named_by = vec![usize::MAX; capacities.len()];
+    let mut run_of = Vec::new();
+    let (mut last, mut regrouped) = (usize::MAX, false);
+    let mut pairs = Vec::with_capacity(pieces.iter().map(|(rows, _)| rows.len()).sum());
+    for (rows, ids) in &pieces {
+        let global: Vec<usize> = ids
+            .iter()
+            .map(|&id| {
+                *index.entry(id).or_insert_with(|| {
+                    projects.push(MarketProject { id: id.to_owned(), institution: String::new() });
+                    run_of.push(false);
+                    projects.len() - 1
+                })
+            })
+            .collect();
+        for &(p, q, score, hours) in rows {
+            let (p, q) = (global[p as usize], q as usize);
+            if p != last {
+                regrouped |= std::mem::replace(&mut run_of[p], true);
+                last = p;
+            }
             if std::mem::replace(&mut named_by[q], p) == p {
                 return None;
             }
             // Keyed as `Market::from_scores` keys them (each side ranks by score), without a copy.
-            Some((p, q, score, hours, score, score))
-        })?;
+            pairs.push((p, q, score, hours, score, score));
+        }
+    }
+    drop(pieces);
+    if pairs.is_empty() {
+        return None;
+    }
     if regrouped {
         let mut keys: Vec<(usize, usize)> = pairs.iter().map(|&(p, q, ..)| (p, q)).collect();
         keys.sort_unstable();
@@ -205,6 +256,7 @@ pub(super) fn score_market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<R
             return None;
         }
     }
+    let (partners, _) = partners_of(capacities);
     Some(Market::from_keyed(projects, partners, pairs))
 }
 
@@ -297,8 +349,10 @@ mod tests {
         ] {
             let rows = scores(text.as_bytes()).expect("clean");
             let want = market_from_scores(&rows, &caps).expect("fast").expect("valid");
-            let got = score_market(text.as_bytes(), &caps).expect("fast").expect("valid");
-            assert_eq!(got, want, "{text:?}");
+            for parts in 1..5 {
+                let got = score_market_in(text.as_bytes(), &caps, parts, 1).expect("fast").expect("valid");
+                assert_eq!(got, want, "{text:?} in {parts} pieces");
+            }
         }
         for repeated in [
             "project,partner,score\np1,q1,0.5\np1,q1,0.25\n",
