@@ -9,6 +9,7 @@ use pounce::output::write_referrals_csv;
 use pounce::referral::feedback::outcome_edges;
 use pounce::referral::prospects::prospects;
 use pounce::referral::{PageRankOptions, ReferralGraph, personalized_pagerank, strongest_paths};
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::BadInput;
@@ -134,10 +135,11 @@ fn rank(a: &ReferralRankArgs) -> Result<()> {
     let (graph, options) = load_graph(&a.graph)?;
     let seeds = seeds(&graph, &a.from)?;
     let pr = personalized_pagerank(&graph, &seeds, &options)?;
-    let mut order: Vec<u32> = (0..graph.node_count() as u32).filter(|&v| pr.scores[v as usize] > 0.0).collect();
-    order.sort_unstable_by(|&x, &y| {
-        pr.scores[y as usize].total_cmp(&pr.scores[x as usize]).then(graph.id(x).cmp(graph.id(y)))
-    });
+    let mut ranked: Vec<(f64, u32)> =
+        (0..graph.node_count() as u32).map(|v| (pr.scores[v as usize], v)).filter(|&(s, _)| s > 0.0).collect();
+    // Best first, ties by id: a total order (ids are distinct), so the one order on any thread count.
+    ranked.par_sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then_with(|| graph.id(x.1).cmp(graph.id(y.1))));
+    let mut order: Vec<u32> = ranked.into_iter().map(|(_, v)| v).collect();
     if let Some(k) = a.top {
         order.truncate(k);
     }
@@ -145,15 +147,21 @@ fn rank(a: &ReferralRankArgs) -> Result<()> {
         let io = |error| pounce::Error::Io { source_name: name.to_owned(), error };
         match a.format {
             DataFormat::Csv => {
-                let mut text = Vec::with_capacity(16 + order.len() * 32);
-                text.extend_from_slice(b"node,score\n");
-                for &v in &order {
-                    push_csv_field(&mut text, graph.id(v));
-                    text.push(b',');
-                    push_fixed12(&mut text, pr.scores[v as usize]);
-                    text.push(b'\n');
-                }
-                w.write_all(&text).map_err(io)
+                w.write_all(b"node,score\n").map_err(io)?;
+                let rows: Vec<Vec<u8>> = order
+                    .par_chunks(4096)
+                    .map(|chunk| {
+                        let mut text = Vec::with_capacity(chunk.len() * 32);
+                        for &v in chunk {
+                            push_csv_field(&mut text, graph.id(v));
+                            text.push(b',');
+                            push_fixed12(&mut text, pr.scores[v as usize]);
+                            text.push(b'\n');
+                        }
+                        text
+                    })
+                    .collect();
+                rows.iter().try_for_each(|text| w.write_all(text)).map_err(io)
             }
             DataFormat::Json => {
                 let rows: Vec<Ranked<'_>> =

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 
@@ -267,13 +268,16 @@ impl EdgeList {
 
     /// Appends edges whose ends are numbered by `ids` (edge end `v` is `ids[v]`), interning the ids in
     /// order: as pushing each edge with its ids when `ids` are in order of first appearance.
-    pub(crate) fn append(&mut self, ids: &[&str], edges: &[InternedEdge]) {
+    pub(crate) fn append(&mut self, ids: &[&str], mut edges: Vec<InternedEdge>) {
         let nodes: Vec<u32> = ids.iter().map(|id| self.intern(id)).collect();
-        self.edges.extend(edges.iter().map(|e| InternedEdge {
-            source: nodes[e.source as usize],
-            target: nodes[e.target as usize],
-            ..*e
-        }));
+        if self.edges.is_empty() && nodes.iter().enumerate().all(|(i, &v)| i == v as usize) {
+            self.edges = edges; // numbered alike: no copy
+            return;
+        }
+        for e in &mut edges {
+            (e.source, e.target) = (nodes[e.source as usize], nodes[e.target as usize]);
+        }
+        self.edges.append(&mut edges);
     }
 
     /// Number of distinct ids.
@@ -331,6 +335,9 @@ pub struct ReferralGraph {
     /// In-edges with weights normalised by the source's total out-strength (for PageRank), sorted by
     /// source.
     inn: Adjacency<f64>,
+    /// Whether the in-edges are the out-edges (`inn` then holds only the shares, in the order of
+    /// `out`).
+    symmetric: bool,
     /// Nodes without out-edges.
     dangling: Vec<u32>,
     directed: bool,
@@ -358,7 +365,19 @@ impl ReferralGraph {
 
     /// [`ReferralGraph::build`] from interned edges (the same graph as from the records they were
     /// interned from).
-    pub fn from_edges(mut list: EdgeList, weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
+    pub fn from_edges(list: EdgeList, weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
+        Self::from_edges_in(list, weights, as_of, directed, true)
+    }
+
+    /// [`ReferralGraph::from_edges`]; the in-edges of an undirected graph are its out-edges only if
+    /// `reuse` (tests compare with them counted out).
+    fn from_edges_in(
+        mut list: EdgeList,
+        weights: &ReferralWeights,
+        as_of: Option<NaiveDate>,
+        directed: bool,
+        reuse: bool,
+    ) -> Self {
         let edges = std::mem::take(&mut list.edges);
         let n = list.node_count();
         // Edges grouped by source node (a counting sort), each group then sorted by target, the
@@ -392,9 +411,23 @@ impl ReferralGraph {
         let mut out_nodes: Vec<u32> = Vec::with_capacity(raw.len());
         let mut out_links: Vec<Link> = Vec::with_capacity(raw.len());
         let mut out_strength = vec![0f64; n];
+        let mut groups = Vec::with_capacity(n);
+        let mut rest = raw.as_mut_slice();
         for a in 0..n {
-            let group = &mut raw[start[a]..start[a + 1]];
-            group.sort_unstable_by(|x, y| x.0.cmp(&y.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)));
+            let (group, tail) = std::mem::take(&mut rest).split_at_mut(start[a + 1] - start[a]);
+            groups.push(group);
+            rest = tail;
+        }
+        groups.into_par_iter().with_min_len(256).for_each(|group| {
+            // By target, then parallel edges (the same target) the strongest first, then by kind:
+            // edges equal in all three are alike, so this is the one order of that key.
+            group.sort_unstable_by_key(|e| e.0);
+            for run in group.chunk_by_mut(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
+                run.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)));
+            }
+        });
+        for a in 0..n {
+            let group = &raw[start[a]..start[a + 1]];
             let first = out_nodes.len();
             let mut sum = 0.0;
             for &(b, s, k) in group.iter() {
@@ -416,6 +449,19 @@ impl ReferralGraph {
         }
         drop((raw, start));
         let out = Adjacency { start: out_start, nodes: out_nodes, data: out_links };
+        // Undirected, every merged edge a–b is one out-edge of a and one of b, of the same strength
+        // (the same parallel edges added in the same order): b's in-edges are its out-edges. When
+        // they all carry strength (else some are not in-edges), only the shares are new.
+        let symmetric = reuse && !directed && out.data.iter().all(|l| l.strength > 0.0);
+        if symmetric {
+            let mut shares = vec![0f64; out.nodes.len()];
+            shares.par_iter_mut().zip(&out.nodes).zip(&out.data).with_min_len(4096).for_each(|((share, &a), l)| {
+                *share = l.strength / out_strength[a as usize];
+            });
+            let inn = Adjacency { start: Vec::new(), nodes: Vec::new(), data: shares };
+            let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
+            return ReferralGraph { ids: list, out, inn, symmetric, dangling, directed };
+        }
         // In-edges grouped by target (a counting sort of the edges sorted by source): sorted by
         // (target, source).
         let mut in_start = vec![0usize; n + 1];
@@ -450,7 +496,7 @@ impl ReferralGraph {
         }
         let inn = Adjacency { start: in_start, nodes: in_nodes, data: in_shares };
         let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
-        ReferralGraph { ids: list, out, inn, dangling, directed }
+        ReferralGraph { ids: list, out, inn, symmetric, dangling, directed }
     }
 
     /// Number of nodes.
@@ -486,7 +532,12 @@ impl ReferralGraph {
 
     /// In-neighbours of a node with the share of their out-strength that flows along the edge.
     pub(crate) fn in_shares(&self, node: u32) -> (&[u32], &[f64]) {
-        self.inn.row(node)
+        if self.symmetric {
+            let range = self.out.start[node as usize]..self.out.start[node as usize + 1];
+            (&self.out.nodes[range.clone()], &self.inn.data[range])
+        } else {
+            self.inn.row(node)
+        }
     }
 
     /// Nodes without outgoing strength.
@@ -518,5 +569,35 @@ mod tests {
         }
         assert_eq!(g.node("a\0\0"), None);
         assert_eq!(g.edge_count(), ids.len());
+    }
+
+    #[test]
+    fn undirected_in_edges_are_the_counted_ones() {
+        let mut seed = 11u64;
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for round in 0..30 {
+            let mut list = EdgeList::default();
+            let nodes = 2 + next(40);
+            for _ in 0..next(200) {
+                let kind = EdgeKind::ALL[next(6) as usize];
+                let weight = if round % 3 == 0 && next(10) == 0 { 0.0 } else { (1 + next(12)) as f64 / 8.0 };
+                let date = NaiveDate::from_ymd_opt(2020 + next(5) as i32, 1, 1 + next(28) as u32);
+                list.push(&format!("n{}", next(nodes)), &format!("n{}", next(nodes)), kind, weight, date);
+            }
+            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1);
+            for directed in [false, true] {
+                let w = ReferralWeights::default();
+                let reused = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, true);
+                let counted = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, false);
+                assert_eq!(reused.dangling(), counted.dangling());
+                for v in 0..reused.node_count() as u32 {
+                    assert_eq!(reused.in_shares(v), counted.in_shares(v), "round {round}, node {v}");
+                    assert!(reused.out_edges(v).eq(counted.out_edges(v)));
+                }
+            }
+        }
     }
 }

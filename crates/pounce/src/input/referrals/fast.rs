@@ -145,9 +145,9 @@ fn edge_list_in(bytes: &[u8], pieces: usize) -> Option<EdgeList> {
     cuts.dedup();
     let parts: Vec<Option<Part<'_>>> = cuts.par_windows(2).map(|w| scan(&body[w[0]..w[1]], &slots)).collect();
     let parts: Vec<Part<'_>> = parts.into_iter().collect::<Option<_>>()?;
-    let mut list = EdgeList::with_capacity(parts.iter().map(|p| p.edges.len()).sum());
-    for part in &parts {
-        list.append(&part.ids, &part.edges);
+    let mut list = EdgeList::default();
+    for part in parts {
+        list.append(&part.ids, part.edges);
     }
     if list.edges().is_empty() { None } else { Some(list) }
 }
@@ -205,6 +205,44 @@ fn flush<'a>(batch: &mut Vec<Row<'a>>, names: &mut Names<'a>, edges: &mut Vec<In
     batch.clear();
 }
 
+/// The positions of the commas and line feeds of some bytes, in order, found eight bytes at a time.
+struct Delimiters<'a> {
+    bytes: &'a [u8],
+    /// Where the next word starts.
+    next: usize,
+    /// The delimiters of the current word (starting at `next - 8`), one high bit per byte.
+    found: u64,
+}
+
+impl<'a> Delimiters<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Delimiters { bytes, next: 0, found: 0 }
+    }
+}
+
+impl Iterator for Delimiters<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        // The high bit of each zero byte (no carry crosses a byte: exact).
+        let zeros = |w: u64| !(((w & LOW) + LOW) | w) & !LOW;
+        while self.found == 0 {
+            let rest = self.bytes.get(self.next..).filter(|r| !r.is_empty())?;
+            let mut word = [0u8; 8]; // a short last word is padded with zeros: not delimiters
+            let take = rest.len().min(8);
+            word[..take].copy_from_slice(&rest[..take]);
+            let w = u64::from_le_bytes(word);
+            self.found = zeros(w ^ (ONES * u64::from(b','))) | zeros(w ^ (ONES * u64::from(b'\n')));
+            self.next += 8;
+        }
+        let byte = self.found.trailing_zeros() as usize / 8;
+        self.found &= self.found - 1;
+        Some(self.next - 8 + byte)
+    }
+}
+
 /// The rows of a piece of a plain file (whole lines), or `None` as [`edge_list`].
 fn scan<'a>(piece: &'a [u8], slots: &[Option<usize>]) -> Option<Part<'a>> {
     if piece.contains(&b'"') {
@@ -218,38 +256,46 @@ fn scan<'a>(piece: &'a [u8], slots: &[Option<usize>]) -> Option<Part<'a>> {
     let mut names = Names::default();
     let mut edges = Vec::with_capacity(piece.iter().filter(|&&b| b == b'\n').count() + 1);
     let mut batch: Vec<Row<'a>> = Vec::with_capacity(BATCH);
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let mut values: [Option<&str>; 5] = [None; 5];
-        let (mut fields, mut all_blank) = (0, true);
-        for field in line.split(',') {
-            if let Some(Some(k)) = slots.get(fields) {
-                let value = trim(field);
-                if !value.is_empty() {
-                    values[*k] = Some(value);
-                }
+    // The current line's values, number of fields, and whether they are all blank so far.
+    let mut values: [Option<&str>; 5] = [None; 5];
+    let (mut fields, mut all_blank, mut field_start) = (0, true, 0);
+    for end in Delimiters::new(piece).chain([piece.len()]) {
+        let line_end = piece.get(end).is_none_or(|&b| b == b'\n');
+        let field = &text[field_start..end];
+        let field = if line_end { field.strip_suffix('\r').unwrap_or(field) } else { field };
+        field_start = end + 1;
+        if let Some(Some(k)) = slots.get(fields) {
+            let value = trim(field);
+            if !value.is_empty() {
+                values[*k] = Some(value);
             }
-            all_blank = all_blank && blank(field);
-            fields += 1;
         }
-        if all_blank {
+        all_blank = all_blank && blank(field);
+        fields += 1;
+        if !line_end {
             continue;
         }
-        if fields != width {
+        let (line, complete) = (std::mem::take(&mut values), fields == width);
+        let blank_line = std::mem::replace(&mut all_blank, true);
+        fields = 0;
+        if blank_line {
+            continue;
+        }
+        if !complete {
             return None;
         }
-        let kind = kind(values[2]?)?;
-        let weight = match (values[3], kind) {
+        let kind = kind(line[2]?)?;
+        let weight = match (line[3], kind) {
             (None, EdgeKind::PastProject) => 5.0,
             (None, _) => 1.0,
             (Some(s), EdgeKind::PastProject) => weight(s, 5.0)?,
             (Some(s), _) => weight(s, 1e6)?,
         };
-        let date = match values[4] {
+        let date = match line[4] {
             None => None,
             Some(s) => Some(parse_date(s)?),
         };
-        let (source, target) = (values[0]?, values[1]?);
+        let (source, target) = (line[0]?, line[1]?);
         batch.push((key(source), source, key(target), target, kind, weight, date));
         if batch.len() == BATCH {
             flush(&mut batch, &mut names, &mut edges);
@@ -407,6 +453,19 @@ mod tests {
             assert_eq!(edge_list(text.as_bytes()), None, "{text:?}");
             let expected = EdgeList::from_records(&general(text.as_bytes()).expect("valid"));
             assert_eq!(read_referral_edges(text.as_bytes(), "r.csv").ok(), Some(expected), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn delimiters_are_the_commas_and_line_feeds() {
+        let mut text = Vec::new();
+        let mut seed = 5u64;
+        for len in 0..300 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let alphabet = [b',', b'\n', b'\r', b'a', 0, 0x2c + 0x80, 0x0a + 0x80, 0xff, 0x2b, 0x2d, 0x0b, 0x09];
+            text.push(alphabet[(seed >> 40) as usize % alphabet.len()]);
+            let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i] == b',' || text[i] == b'\n').collect();
+            assert_eq!(Delimiters::new(&text).collect::<Vec<_>>(), expected, "{len}");
         }
     }
 
