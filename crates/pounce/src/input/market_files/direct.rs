@@ -77,6 +77,12 @@ impl<'a> Keys<'a> {
 /// `market_from_preferences(read_preferences_csv(bytes), capacities)` of a clean file; `None` as the
 /// module docs say.
 pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+    market_in(bytes, capacities, PARALLEL_BYTES, 4 << 20)
+}
+
+/// [`market`], reading files of `parallel_from` bytes or more in parallel, in chunks of about
+/// `chunk` bytes.
+fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chunk: usize) -> Option<Result<Market>> {
     let text = std::str::from_utf8(bytes).ok()?;
     if text.starts_with(['\n', '\r']) || capacities.is_empty() || capacities.len() >= PARTNER_CHOOSES as usize {
         return None;
@@ -106,25 +112,26 @@ pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<
     // this thread, numbering as it goes: no rows in between, no pool to start, no wait for a worker.
     let mut numbers = Numbers { partner_len: vec![0; capacities.len()], ..Numbers::default() };
     let mut resolved: Vec<Vec<(u32, u32, u32)>> = Vec::new();
-    if body.len() < PARALLEL_BYTES {
+    if body.len() < parallel_from {
         let mut out = Vec::with_capacity(body.len() / 12);
         read_chunk(body, &columns, width, &keys, |k, q, rank| out.push(numbers.add(k, q, rank)))?;
         resolved.push(out);
     } else {
-        let chunks = split(body, 1 << 20, rayon::current_num_threads() * 4);
-        let read: Vec<Option<Vec<Row<'_>>>> = chunks
-            .par_iter()
-            .map(|c| {
-                let mut rows = Vec::with_capacity(c.len() / 12);
-                read_chunk(c, &columns, width, &keys, |project, partner, rank| {
-                    rows.push(Row { project, partner, rank });
-                })?;
-                Some(rows)
-            })
-            .collect();
-        for rows in read {
-            resolved.push(rows?.into_iter().map(|r| numbers.add(r.project, r.partner, r.rank)).collect());
+        // Chunks are read a window at a time while the window before is numbered: the rows of a
+        // few chunks exist at once, and the numbering (one thread) overlaps the reading.
+        let threads = rayon::current_num_threads();
+        let chunks = split(body, chunk, body.len() / chunk.max(1));
+        let mut windows = chunks.chunks(threads.max(1) * 2);
+        let mut pending = read_window(windows.next().unwrap_or_default(), &columns, width, &keys);
+        for window in windows {
+            let (next, numbered) = rayon::join(
+                || read_window(window, &columns, width, &keys),
+                || number_rows(&mut numbers, &mut resolved, pending),
+            );
+            numbered?;
+            pending = next;
         }
+        number_rows(&mut numbers, &mut resolved, pending)?;
     }
     let Numbers { ids, project_len, partner_len, .. } = numbers;
     if ids.is_empty() {
@@ -146,13 +153,37 @@ pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<
         return None;
     }
     let project = |&k: &Key<'_>| MarketProject { id: keys.project_id(k), institution: String::new() };
-    let projects: Vec<MarketProject> = if body.len() < PARALLEL_BYTES {
+    let projects: Vec<MarketProject> = if body.len() < parallel_from {
         ids.iter().map(project).collect()
     } else {
         ids.par_iter().map(project).collect()
     };
     let (partners, _) = partners_of(capacities);
     Some(Market::from_preference_lists(projects, partners, &project_lists, &partner_lists))
+}
+
+/// Reads chunks in parallel (see [`read_chunk`]).
+fn read_window<'a>(window: &[&'a str], columns: &Columns, width: usize, keys: &Keys<'_>) -> Vec<Option<Vec<Row<'a>>>> {
+    window
+        .par_iter()
+        .map(|c| {
+            let mut rows = Vec::with_capacity(c.len() / 12);
+            read_chunk(c, columns, width, keys, |project, partner, rank| rows.push(Row { project, partner, rank }))?;
+            Some(rows)
+        })
+        .collect()
+}
+
+/// Numbers the rows of chunks read, in order, into `resolved` (one vector per chunk).
+fn number_rows<'a>(
+    numbers: &mut Numbers<'a>,
+    resolved: &mut Vec<Vec<(u32, u32, u32)>>,
+    read: Vec<Option<Vec<Row<'a>>>>,
+) -> Option<()> {
+    for rows in read {
+        resolved.push(rows?.into_iter().map(|r| numbers.add(r.project, r.partner, r.rank)).collect());
+    }
+    Some(())
 }
 
 /// Numbers projects in order of first appearance, and counts the entries of each list.
@@ -501,6 +532,38 @@ mod tests {
     /// No odd line.
     fn continue_clean() -> String {
         String::new()
+    }
+
+    #[test]
+    fn chunks_read_in_parallel_make_the_same_market() {
+        // Numbered, zero-padded and other ids; partners' rows before, between and after projects' rows.
+        let partners: Vec<String> = (0..40).map(|q| format!("Q{q}")).collect();
+        let project = |p: usize| match p % 3 {
+            0 => format!("P{p}"),
+            1 => format!("P{p:05}"),
+            _ => format!("project number {p}"),
+        };
+        let mut text = String::from("chooser,chosen,rank\n");
+        for p in 0..3000usize {
+            if p % 500 == 0 {
+                for q in 0..40 {
+                    for (rank, other) in (p.saturating_sub(250)..p + 250).filter(|o| (o * 7 + q) % 11 == 0).enumerate()
+                    {
+                        text.push_str(&format!("Q{q},{},{}\n", project(other), rank + 1));
+                    }
+                }
+            }
+            for k in 0..(p % 5) {
+                text.push_str(&format!("{},Q{},{}\n", project(p), (p * 3 + k * 7) % 40, k + 1));
+            }
+        }
+        let caps: Vec<CapacityRow> =
+            partners.iter().map(|q| CapacityRow { partner: q.clone(), capacity: 3, hours: None }).collect();
+        let want = general(text.as_bytes(), &caps).expect("valid");
+        for (from, chunk) in [(usize::MAX, 1), (0, 1), (0, 100), (0, 10_000), (1000, 3000)] {
+            let got = market_in(text.as_bytes(), &caps, from, chunk).expect("fast").expect("valid");
+            assert_eq!(got, want, "{from} {chunk}");
+        }
     }
 
     proptest! {
