@@ -86,6 +86,26 @@ pub(crate) struct Pool {
     partner_only: (usize, usize, usize),
 }
 
+/// The first four digits of a code as a number that sorts as the digit strings do (a shorter code
+/// before the longer ones it starts), without allocating: digit + 1 in base 11, 0 past the end.
+fn group_key(code: IndustryCode) -> u32 {
+    struct Digits(u32, u32);
+    impl std::fmt::Write for Digits {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            for b in s.bytes().filter(u8::is_ascii_digit) {
+                if self.1 < 4 {
+                    self.0 = self.0 * 11 + u32::from(b - b'0') + 1;
+                    self.1 += 1;
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut d = Digits(0, 0);
+    let _ = std::fmt::Write::write_fmt(&mut d, format_args!("{code}"));
+    d.0 * 11u32.pow(4 - d.1)
+}
+
 fn day(d: chrono::NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
@@ -127,7 +147,7 @@ impl Pool {
         order.sort_by_cached_key(|&i| {
             let q = &term.partners[i as usize];
             let first = q.industries.first().copied();
-            let group = first.map(|c| c.to_string().chars().take(4).collect::<String>());
+            let group = first.map(group_key);
             (group, cell(q.location.lat, q.location.lon), first, part_loc[i as usize], i)
         });
         let mut pool = Pool {
@@ -671,5 +691,20 @@ impl<'a> Tab<'a> {
         let values = [industry, skills, size, location, commitment, framework, schedule, ip, referral];
         let appeal = [industry, relevance, self.load(blk.max_hours), fw_appeal];
         self.scorer.combine(&values, &appeal).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_keys_sort_as_the_first_four_digits() {
+        let codes = ["11", "31", "311", "3111", "311111", "312", "32", "5415", "541511", "92"];
+        let keys: Vec<u32> = codes.iter().map(|c| group_key(IndustryCode::parse(c).unwrap())).collect();
+        let strings: Vec<String> = codes.iter().map(|c| c.chars().take(4).collect()).collect();
+        for (i, j) in (0..codes.len()).flat_map(|i| (0..codes.len()).map(move |j| (i, j))) {
+            assert_eq!(keys[i].cmp(&keys[j]), strings[i].cmp(&strings[j]), "{} {}", codes[i], codes[j]);
+        }
     }
 }
