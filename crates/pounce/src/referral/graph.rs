@@ -366,17 +366,19 @@ impl ReferralGraph {
     /// [`ReferralGraph::build`] from interned edges (the same graph as from the records they were
     /// interned from).
     pub fn from_edges(list: EdgeList, weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
-        Self::from_edges_in(list, weights, as_of, directed, true)
+        Self::from_edges_in(list, weights, as_of, directed, true, 0)
     }
 
     /// [`ReferralGraph::from_edges`]; the in-edges of an undirected graph are its out-edges only if
-    /// `reuse` (tests compare with them counted out).
+    /// `reuse` (tests compare with them counted out); the edges are grouped in `parts` parts in
+    /// parallel (0: one per thread for a large graph).
     fn from_edges_in(
         mut list: EdgeList,
         weights: &ReferralWeights,
         as_of: Option<NaiveDate>,
         directed: bool,
         reuse: bool,
+        parts: usize,
     ) -> Self {
         let edges = std::mem::take(&mut list.edges);
         let n = list.node_count();
@@ -394,23 +396,41 @@ impl ReferralGraph {
             start[v + 1] += start[v];
         }
         let mut raw: Vec<(u32, f64, EdgeKind)> = vec![(0, 0.0, EdgeKind::Referred); start[n]];
-        let mut next = start.clone();
-        for e in &edges {
-            let s = weights.edge_strength(e.kind, e.weight, e.date, as_of);
-            let (a, b) = (e.source as usize, e.target as usize);
-            raw[next[a]] = (e.target, s, e.kind);
-            next[a] += 1;
-            if both(e) {
-                raw[next[b]] = (e.source, s, e.kind);
-                next[b] += 1;
-            }
+        // Scattered in parts of about equal size, each a range of groups filled by one thread that
+        // reads every edge: within a group, edges stay in file order whatever the parts.
+        let parts = if parts == 0 { rayon::current_num_threads().clamp(1, 8).min(1 + start[n] / 65536) } else { parts };
+        let mut bounds = vec![0usize];
+        for p in 1..parts {
+            let v = start.partition_point(|&s| s < start[n] * p / parts).min(n);
+            bounds.push(v.max(bounds[p - 1]));
         }
-        drop((edges, next));
-        let mut out_start = Vec::with_capacity(n + 1);
-        out_start.push(0);
-        let mut out_nodes: Vec<u32> = Vec::with_capacity(raw.len());
-        let mut out_links: Vec<Link> = Vec::with_capacity(raw.len());
-        let mut out_strength = vec![0f64; n];
+        bounds.push(n);
+        let mut slices = Vec::with_capacity(parts);
+        let mut rest = raw.as_mut_slice();
+        for w in bounds.windows(2) {
+            let (part, tail) = std::mem::take(&mut rest).split_at_mut(start[w[1]] - start[w[0]]);
+            slices.push((w[0]..w[1], part));
+            rest = tail;
+        }
+        slices.into_par_iter().for_each(|(nodes, part)| {
+            let mut next: Vec<usize> = start[nodes.clone()].iter().map(|&s| s - start[nodes.start]).collect();
+            for e in &edges {
+                let (a, b) = (e.source as usize, e.target as usize);
+                let (to_a, to_b) = (nodes.contains(&a), both(e) && nodes.contains(&b));
+                if to_a || to_b {
+                    let s = weights.edge_strength(e.kind, e.weight, e.date, as_of);
+                    if to_a {
+                        part[next[a - nodes.start]] = (e.target, s, e.kind);
+                        next[a - nodes.start] += 1;
+                    }
+                    if to_b {
+                        part[next[b - nodes.start]] = (e.source, s, e.kind);
+                        next[b - nodes.start] += 1;
+                    }
+                }
+            }
+        });
+        drop(edges);
         let mut groups = Vec::with_capacity(n);
         let mut rest = raw.as_mut_slice();
         for a in 0..n {
@@ -418,36 +438,51 @@ impl ReferralGraph {
             groups.push(group);
             rest = tail;
         }
-        groups.into_par_iter().with_min_len(256).for_each(|group| {
-            // By target, then parallel edges (the same target) the strongest first, then by kind:
-            // edges equal in all three are alike, so this is the one order of that key.
-            group.sort_unstable_by_key(|e| e.0);
-            for run in group.chunk_by_mut(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
-                run.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)));
-            }
-        });
-        for a in 0..n {
-            let group = &raw[start[a]..start[a + 1]];
-            let first = out_nodes.len();
-            let mut sum = 0.0;
-            for &(b, s, k) in group.iter() {
-                if out_nodes.len() > first && out_nodes.last() == Some(&b) {
-                    sum += s;
-                    if let Some(last) = out_links.last_mut() {
-                        last.strength = sum.min(1.0);
-                    }
-                } else {
-                    out_nodes.push(b);
-                    out_links.push(Link { strength: s.min(1.0), kind: Some(k) });
-                    sum = s;
+        // Each group sorted, then its parallel edges merged into the first, in place: the merged
+        // edges' number and the group's total strength.
+        let merged: Vec<(usize, f64)> = groups
+            .into_par_iter()
+            .with_min_len(256)
+            .map(|group| {
+                // By target, then parallel edges (the same target) the strongest first, then by kind:
+                // edges equal in all three are alike, so this is the one order of that key.
+                group.sort_unstable_by_key(|e| e.0);
+                for run in group.chunk_by_mut(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
+                    run.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)));
                 }
-            }
-            for l in &out_links[first..] {
-                out_strength[a] += l.strength;
-            }
-            out_start.push(out_nodes.len());
+                // Strengths of parallel edges add up (capped at 1); the strongest one's kind stays.
+                let (mut len, mut sum) = (0, 0.0);
+                for i in 0..group.len() {
+                    let (b, s, k) = group[i];
+                    if len > 0 && group[len - 1].0 == b {
+                        sum += s;
+                        group[len - 1].1 = sum.min(1.0);
+                    } else {
+                        group[len] = (b, s.min(1.0), k);
+                        len += 1;
+                        sum = s;
+                    }
+                }
+                (len, group[..len].iter().fold(0.0, |total, e| total + e.1))
+            })
+            .collect();
+        let out_strength: Vec<f64> = merged.iter().map(|m| m.1).collect();
+        let mut out_start = Vec::with_capacity(n + 1);
+        out_start.push(0);
+        for (a, m) in merged.iter().enumerate() {
+            out_start.push(out_start[a] + m.0);
         }
-        drop((raw, start));
+        if out_start[n] < raw.len() {
+            // Groups moved down over the merged-away edges (never over a group not yet moved).
+            for (a, m) in merged.iter().enumerate() {
+                raw.copy_within(start[a]..start[a] + m.0, out_start[a]);
+            }
+            raw.truncate(out_start[n]);
+        }
+        drop((merged, start));
+        let out_nodes: Vec<u32> = raw.par_iter().map(|e| e.0).collect();
+        let out_links: Vec<Link> = raw.par_iter().map(|e| Link { strength: e.1, kind: Some(e.2) }).collect();
+        drop(raw);
         let out = Adjacency { start: out_start, nodes: out_nodes, data: out_links };
         // Undirected, every merged edge a–b is one out-edge of a and one of b, of the same strength
         // (the same parallel edges added in the same order): b's in-edges are its out-edges. When
@@ -571,6 +606,90 @@ mod tests {
         assert_eq!(g.edge_count(), ids.len());
     }
 
+    /// The out-edges and in-edges as defined: every edge (both ways unless directed) sorted by
+    /// source, target, strength (strongest first) and kind, parallel ones merged in that order; the
+    /// in-edges of the merged edges with strength, sorted by target and source, with their shares.
+    #[allow(clippy::type_complexity)]
+    fn reference(
+        list: &EdgeList,
+        w: &ReferralWeights,
+        as_of: Option<NaiveDate>,
+        directed: bool,
+    ) -> (Vec<(u32, u32, Link)>, Vec<(u32, u32, f64)>) {
+        let mut all = Vec::new();
+        for e in list.edges() {
+            let s = w.edge_strength(e.kind, e.weight, e.date, as_of);
+            all.push((e.source, e.target, s, e.kind));
+            if !directed && e.source != e.target {
+                all.push((e.target, e.source, s, e.kind));
+            }
+        }
+        all.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
+        let mut out: Vec<(u32, u32, Link)> = Vec::new();
+        let mut sum = 0.0;
+        for (a, b, s, k) in all {
+            match out.last_mut() {
+                Some(last) if (last.0, last.1) == (a, b) => {
+                    sum += s;
+                    last.2.strength = sum.min(1.0);
+                }
+                _ => {
+                    out.push((a, b, Link { strength: s.min(1.0), kind: Some(k) }));
+                    sum = s;
+                }
+            }
+        }
+        let mut total = vec![0.0; list.node_count()];
+        for (a, _, l) in &out {
+            total[*a as usize] += l.strength;
+        }
+        let mut inn: Vec<(u32, u32, f64)> = out
+            .iter()
+            .filter(|(a, _, l)| l.strength > 0.0 && total[*a as usize] > 0.0)
+            .map(|(a, b, l)| (*b, *a, l.strength / total[*a as usize]))
+            .collect();
+        inn.sort_by_key(|e| (e.0, e.1));
+        (out, inn)
+    }
+
+    #[test]
+    fn graphs_are_built_as_defined() {
+        let mut seed = 29u64;
+        let mut next = move |m: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for round in 0..40 {
+            let mut list = EdgeList::default();
+            let nodes = 1 + next(60);
+            for _ in 0..next(400) {
+                let kind = EdgeKind::ALL[next(6) as usize];
+                let weight = if round % 4 == 0 && next(8) == 0 { 0.0 } else { (1 + next(16)) as f64 / 8.0 };
+                let date = NaiveDate::from_ymd_opt(2020 + next(5) as i32, 1, 1 + next(28) as u32);
+                list.push(&format!("n{}", next(nodes)), &format!("n{}", next(nodes)), kind, weight, date);
+            }
+            let as_of = NaiveDate::from_ymd_opt(2026, 1, 1);
+            let w = ReferralWeights::default();
+            for directed in [false, true] {
+                let (out, inn) = reference(&list, &w, as_of, directed);
+                for (reuse, parts) in [(true, 1), (true, 2), (false, 3), (true, 7), (false, 0)] {
+                    let g = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, reuse, parts);
+                    let got: Vec<(u32, u32, Link)> =
+                        (0..g.node_count() as u32).flat_map(|a| g.out_edges(a).map(move |(b, l)| (a, b, l))).collect();
+                    assert_eq!(got, out, "round {round}, {parts} parts");
+                    let got: Vec<(u32, u32, f64)> = (0..g.node_count() as u32)
+                        .flat_map(|b| {
+                            let (sources, shares) = g.in_shares(b);
+                            sources.iter().zip(shares).map(move |(&a, &s)| (b, a, s))
+                        })
+                        .collect();
+                    assert_eq!(got, inn, "round {round}, {parts} parts");
+                    assert_eq!(g.edge_count(), out.len());
+                }
+            }
+        }
+    }
+
     #[test]
     fn undirected_in_edges_are_the_counted_ones() {
         let mut seed = 11u64;
@@ -590,8 +709,8 @@ mod tests {
             let as_of = NaiveDate::from_ymd_opt(2026, 1, 1);
             for directed in [false, true] {
                 let w = ReferralWeights::default();
-                let reused = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, true);
-                let counted = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, false);
+                let reused = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, true, 0);
+                let counted = ReferralGraph::from_edges_in(list.clone(), &w, as_of, directed, false, 0);
                 assert_eq!(reused.dangling(), counted.dangling());
                 for v in 0..reused.node_count() as u32 {
                     assert_eq!(reused.in_shares(v), counted.in_shares(v), "round {round}, node {v}");
