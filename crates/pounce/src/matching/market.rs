@@ -115,56 +115,95 @@ fn parallel(n: usize) -> bool {
 }
 
 /// Preference lists in compressed form, for markets of millions of entries: list `i` is
-/// `items[start[i]..start[i + 1]]`, each item `(index on the other side, rank)`.
+/// `items[start[i]..end[i]]`, each item `(index on the other side, rank)`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct PreferenceLists {
     start: Vec<usize>,
+    end: Vec<usize>,
     items: Vec<(u32, u32)>,
-    /// Where the next item of each list goes while the lists are filled.
-    cursor: Vec<usize>,
 }
 
 impl PreferenceLists {
     /// Empty lists of these lengths, to be filled with [`PreferenceLists::push`].
+    #[cfg(test)]
     pub(crate) fn with_lengths(lengths: &[usize]) -> PreferenceLists {
-        let mut start = Vec::with_capacity(lengths.len() + 1);
-        start.push(0);
-        for &n in lengths {
-            start.push(start[start.len() - 1] + n);
-        }
+        let start = offsets(lengths.len(), lengths.iter().enumerate().flat_map(|(i, &n)| std::iter::repeat_n(i, n)));
         let items = vec![(0, 0); start[lengths.len()]];
-        let cursor = start[..lengths.len()].to_vec();
-        PreferenceLists { start, items, cursor }
+        let end = start[..lengths.len()].to_vec();
+        PreferenceLists { start: start[..lengths.len()].to_vec(), end, items }
     }
 
     /// Adds `(item, rank)` to the end of list `list`, which must have room left.
-    #[inline]
+    #[cfg(test)]
     pub(crate) fn push(&mut self, list: usize, item: u32, rank: u32) {
-        self.items[self.cursor[list]] = (item, rank);
-        self.cursor[list] += 1;
+        self.items[self.end[list]] = (item, rank);
+        self.end[list] += 1;
+    }
+
+    /// The `n` lists of `items` read in runs: `runs` lists `(list, first item)` in order, a run
+    /// ending where the next begins (the last at the end). A list's runs follow each other in it.
+    /// Lists of one run each (a file that gives each list in one piece) are taken as they lie.
+    pub(crate) fn from_runs(n: usize, items: Vec<(u32, u32)>, runs: &[(u32, usize)]) -> PreferenceLists {
+        let run_end = |r: usize| runs.get(r + 1).map_or(items.len(), |next| next.1);
+        let mut start = vec![0usize; n];
+        let mut end = vec![0usize; n];
+        let mut pieces = vec![0u32; n];
+        for (r, &(list, first)) in runs.iter().enumerate() {
+            let list = list as usize;
+            pieces[list] += 1;
+            start[list] = first;
+            end[list] = run_end(r);
+        }
+        if pieces.iter().all(|&k| k <= 1) {
+            return PreferenceLists { start, end, items };
+        }
+        // Some list comes in pieces: gather every list in one piece.
+        let len = |r: usize| run_end(r) - runs[r].1;
+        let mut length = vec![0usize; n];
+        for (r, &(list, _)) in runs.iter().enumerate() {
+            length[list as usize] += len(r);
+        }
+        let mut at = 0;
+        for (i, &n) in length.iter().enumerate() {
+            start[i] = at;
+            end[i] = at;
+            at += n;
+        }
+        let mut gathered = vec![(0, 0); at];
+        for (r, &(list, first)) in runs.iter().enumerate() {
+            let list = list as usize;
+            gathered[end[list]..end[list] + len(r)].copy_from_slice(&items[first..first + len(r)]);
+            end[list] += len(r);
+        }
+        PreferenceLists { start, end, items: gathered }
     }
 
     /// How many lists.
     pub(crate) fn len(&self) -> usize {
-        self.start.len() - 1
+        self.start.len()
     }
 
     /// The index range of list `i` in the items.
     fn range(&self, i: usize) -> std::ops::Range<usize> {
-        self.start[i]..self.start[i + 1]
+        self.start[i]..self.end[i]
+    }
+
+    /// The items of list `i`.
+    fn list(&self, i: usize) -> &[(u32, u32)] {
+        &self.items[self.range(i)]
     }
 
     /// Whether some list names an item twice (items are below `n`).
     pub(crate) fn repeats(&self, n: usize) -> bool {
         let mut mark = vec![usize::MAX; n];
-        (0..self.len())
-            .any(|i| self.items[self.range(i)].iter().any(|&(x, _)| std::mem::replace(&mut mark[x as usize], i) == i))
+        (0..self.len()).any(|i| self.list(i).iter().any(|&(x, _)| std::mem::replace(&mut mark[x as usize], i) == i))
     }
 
-    /// Whether the lists are filled and name only items below `n`.
+    /// Whether the lists lie within the items and name only items below `n`.
     fn valid(&self, n: usize) -> bool {
-        self.cursor.iter().enumerate().all(|(i, &c)| c == self.start[i + 1])
-            && self.items.iter().all(|&(x, _)| (x as usize) < n)
+        self.start.len() == self.end.len()
+            && (0..self.len()).all(|i| self.start[i] <= self.end[i] && self.end[i] <= self.items.len())
+            && (0..self.len()).all(|i| self.list(i).iter().all(|&(x, _)| (x as usize) < n))
     }
 }
 
@@ -593,9 +632,9 @@ impl Market {
         let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
         let (plists, qlists) = (project_lists, partner_lists);
         // Who ranks each project, in partner order: (partner, rank, the entry's position in the partner lists).
-        let rank_start = offsets(np, qlists.items.iter().map(|&(p, _)| p as usize));
+        let rank_start = offsets(np, (0..nq).flat_map(|q| qlists.list(q).iter().map(|&(p, _)| p as usize)));
         let mut cursor = rank_start.clone();
-        let mut ranked_by = vec![(0u32, 0u32, 0usize); qlists.items.len()];
+        let mut ranked_by = vec![(0u32, 0u32, 0usize); rank_start[np]];
         for q in 0..nq {
             for k in qlists.range(q) {
                 let p = qlists.items[k].0 as usize;
@@ -632,7 +671,7 @@ impl Market {
                     mark[q as usize] = p;
                     rank_of[q as usize] = (r, k);
                 }
-                for &(q, rp) in &plists.items[plists.range(p)] {
+                for &(q, rp) in plists.list(p) {
                     let q = q as usize;
                     let (rq, k) = if mark[q] == p {
                         rank_of[q]
@@ -909,6 +948,26 @@ mod tests {
                 }
                 c
             };
+            // The same lists in runs: each list in one piece, or in two pieces far apart.
+            let runs = |lists: &[Vec<(usize, u32)>], pieces: bool| {
+                let (mut items, mut runs) = (Vec::new(), Vec::new());
+                for half in 0..2 {
+                    for (i, list) in lists.iter().enumerate() {
+                        let cut = if pieces { list.len() / 2 } else { list.len() };
+                        let part = if half == 0 { &list[..cut] } else { &list[cut..] };
+                        if !part.is_empty() {
+                            runs.push((i as u32, items.len()));
+                            items.extend(part.iter().map(|&(x, r)| (x as u32, r)));
+                        }
+                    }
+                }
+                PreferenceLists::from_runs(lists.len(), items, &runs)
+            };
+            for pieces in [false, true] {
+                let (pr, qr) = (runs(&pp, pieces), runs(&qp, !pieces));
+                let got = Market::from_preference_lists(projects.clone(), partners.clone(), &pr, &qr).unwrap();
+                assert_eq!(got, want, "round {round}, in pieces {pieces}");
+            }
             let got = Market::from_preference_lists(projects, partners, &compress(&pp), &compress(&qp)).unwrap();
             assert_eq!(got, want, "round {round}");
             assert_eq!(got.partner_list, want.partner_list);

@@ -110,12 +110,11 @@ fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chu
 
     // Projects numbered in order of first appearance over the whole file. A small file is read on
     // this thread, numbering as it goes: no rows in between, no pool to start, no wait for a worker.
-    let mut numbers = Numbers { partner_len: vec![0; capacities.len()], ..Numbers::default() };
-    let mut resolved: Vec<Vec<(u32, u32, u32)>> = Vec::new();
+    let mut numbers = Numbers::default();
+    numbers.project_items.reserve(body.len() / 24);
+    numbers.partner_items.reserve(body.len() / 24);
     if body.len() < parallel_from {
-        let mut out = Vec::with_capacity(body.len() / 12);
-        read_chunk(body, &columns, width, &keys, |k, q, rank| out.push(numbers.add(k, q, rank)))?;
-        resolved.push(out);
+        read_chunk(body, &columns, width, &keys, |k, q, rank| numbers.add(k, q, rank))?;
     } else {
         // Chunks are read a window at a time while the window before is numbered: the rows of a
         // few chunks exist at once, and the numbering (one thread) overlaps the reading.
@@ -124,31 +123,20 @@ fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chu
         let mut windows = chunks.chunks(threads.max(1) * 2);
         let mut pending = read_window(windows.next().unwrap_or_default(), &columns, width, &keys);
         for window in windows {
-            let (next, numbered) = rayon::join(
-                || read_window(window, &columns, width, &keys),
-                || number_rows(&mut numbers, &mut resolved, pending),
-            );
+            let (next, numbered) =
+                rayon::join(|| read_window(window, &columns, width, &keys), || number_rows(&mut numbers, pending));
             numbered?;
             pending = next;
         }
-        number_rows(&mut numbers, &mut resolved, pending)?;
+        number_rows(&mut numbers, pending)?;
     }
-    let Numbers { ids, project_len, partner_len, .. } = numbers;
+    let Numbers { ids, project_items, project_runs, partner_items, partner_runs, .. } = numbers;
     if ids.is_empty() {
         return None;
     }
-    let mut project_lists = PreferenceLists::with_lengths(&project_len);
-    let mut partner_lists = PreferenceLists::with_lengths(&partner_len);
-    drop((project_len, partner_len));
-    for rows in resolved {
-        for (p, q, rank) in rows {
-            if q & PARTNER_CHOOSES != 0 {
-                partner_lists.push((q & !PARTNER_CHOOSES) as usize, p, rank);
-            } else {
-                project_lists.push(p as usize, q, rank);
-            }
-        }
-    }
+    let project_lists = PreferenceLists::from_runs(ids.len(), project_items, &project_runs);
+    let partner_lists = PreferenceLists::from_runs(capacities.len(), partner_items, &partner_runs);
+    drop((project_runs, partner_runs));
     if project_lists.repeats(capacities.len()) || partner_lists.repeats(ids.len()) {
         return None;
     }
@@ -174,52 +162,57 @@ fn read_window<'a>(window: &[&'a str], columns: &Columns, width: usize, keys: &K
         .collect()
 }
 
-/// Numbers the rows of chunks read, in order, into `resolved` (one vector per chunk).
-fn number_rows<'a>(
-    numbers: &mut Numbers<'a>,
-    resolved: &mut Vec<Vec<(u32, u32, u32)>>,
-    read: Vec<Option<Vec<Row<'a>>>>,
-) -> Option<()> {
+/// Numbers the rows of chunks read, in order.
+fn number_rows<'a>(numbers: &mut Numbers<'a>, read: Vec<Option<Vec<Row<'a>>>>) -> Option<()> {
     for rows in read {
-        resolved.push(rows?.into_iter().map(|r| numbers.add(r.project, r.partner, r.rank)).collect());
+        for r in rows? {
+            numbers.add(r.project, r.partner, r.rank);
+        }
     }
     Some(())
 }
 
-/// Numbers projects in order of first appearance, and counts the entries of each list.
+/// Numbers projects in order of first appearance, and gathers each side's lists in runs (see
+/// [`PreferenceLists::from_runs`]).
 #[derive(Default)]
 struct Numbers<'a> {
     index: IdIndex<'a>,
     /// The key of each project, by number.
     ids: Vec<Key<'a>>,
-    project_len: Vec<usize>,
-    partner_len: Vec<usize>,
     /// The last key numbered, and its number.
     last: Option<(Key<'a>, u32)>,
+    /// The projects' entries `(partner, rank)` and runs `(project, first entry)`.
+    project_items: Vec<(u32, u32)>,
+    project_runs: Vec<(u32, usize)>,
+    /// The partners' entries `(project, rank)` and runs `(partner, first entry)`.
+    partner_items: Vec<(u32, u32)>,
+    partner_runs: Vec<(u32, usize)>,
 }
 
 impl<'a> Numbers<'a> {
-    /// The row `(project, partner, rank)` with the project's number (`partner` as in [`Row`]).
+    /// Adds a row (as in [`Row`]).
     #[inline]
-    fn add(&mut self, k: Key<'a>, partner: u32, rank: u32) -> (u32, u32, u32) {
+    fn add(&mut self, k: Key<'a>, partner: u32, rank: u32) {
         let p = match self.last {
             Some((last, p)) if last == k => p,
             _ => {
                 let (p, new) = self.index.insert(k);
                 if new {
                     self.ids.push(k);
-                    self.project_len.push(0);
                 }
                 self.last = Some((k, p));
                 p
             }
         };
-        if partner & PARTNER_CHOOSES != 0 {
-            self.partner_len[(partner & !PARTNER_CHOOSES) as usize] += 1;
+        let (list, item, items, runs) = if partner & PARTNER_CHOOSES != 0 {
+            (partner & !PARTNER_CHOOSES, p, &mut self.partner_items, &mut self.partner_runs)
         } else {
-            self.project_len[p as usize] += 1;
+            (p, partner, &mut self.project_items, &mut self.project_runs)
+        };
+        if runs.last().is_none_or(|&(l, _)| l != list) {
+            runs.push((list, items.len()));
         }
-        (p, partner, rank)
+        items.push((item, rank));
     }
 }
 
