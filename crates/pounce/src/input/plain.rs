@@ -91,29 +91,75 @@ impl<'a, const N: usize> Plain<'a, N> {
                 slots[*c] = k;
             }
         }
-        for line in piece.split('\n') {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let mut values = [None; N];
-            let (mut fields, mut all_blank) = (0, true);
-            for field in line.split(',') {
-                if let Some(&k) = slots.get(fields).filter(|&&k| k != usize::MAX) {
-                    let value = trim(field);
-                    if !value.is_empty() {
-                        values[k] = Some(value);
-                    }
+        // The current line's values, number of fields, and whether they are all blank so far.
+        let mut values = [None; N];
+        let (mut fields, mut all_blank, mut field_start) = (0, true, 0);
+        for end in Delimiters::new(bytes).chain([bytes.len()]) {
+            let line_end = bytes.get(end).is_none_or(|&b| b == b'\n');
+            let field = &piece[field_start..end];
+            let field = if line_end { field.strip_suffix('\r').unwrap_or(field) } else { field };
+            field_start = end + 1;
+            if let Some(&k) = slots.get(fields).filter(|&&k| k != usize::MAX) {
+                let value = trim(field);
+                if !value.is_empty() {
+                    values[k] = Some(value);
                 }
-                all_blank = all_blank && blank(field);
-                fields += 1;
             }
-            if all_blank {
+            all_blank = all_blank && blank(field);
+            fields += 1;
+            if !line_end {
                 continue;
             }
-            if fields != self.width {
+            let (line, complete) = (std::mem::replace(&mut values, [None; N]), fields == self.width);
+            let blank_line = std::mem::replace(&mut all_blank, true);
+            fields = 0;
+            if blank_line {
+                continue;
+            }
+            if !complete {
                 return None;
             }
-            row(&values)?;
+            row(&line)?;
         }
         Some(())
+    }
+}
+
+/// The positions of the commas and line feeds of some bytes, in order, found eight bytes at a time.
+struct Delimiters<'a> {
+    bytes: &'a [u8],
+    /// Where the next word starts.
+    next: usize,
+    /// The delimiters of the current word (starting at `next - 8`), one high bit per byte.
+    found: u64,
+}
+
+impl<'a> Delimiters<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Delimiters { bytes, next: 0, found: 0 }
+    }
+}
+
+impl Iterator for Delimiters<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+        const ONES: u64 = 0x0101_0101_0101_0101;
+        // The high bit of each zero byte (no carry crosses a byte: exact).
+        let zeros = |w: u64| !(((w & LOW) + LOW) | w) & !LOW;
+        while self.found == 0 {
+            let rest = self.bytes.get(self.next..).filter(|r| !r.is_empty())?;
+            let mut word = [0u8; 8]; // a short last word is padded with zeros: not delimiters
+            let take = rest.len().min(8);
+            word[..take].copy_from_slice(&rest[..take]);
+            let w = u64::from_le_bytes(word);
+            self.found = zeros(w ^ (ONES * u64::from(b','))) | zeros(w ^ (ONES * u64::from(b'\n')));
+            self.next += 8;
+        }
+        let byte = self.found.trailing_zeros() as usize / 8;
+        self.found &= self.found - 1;
+        Some(self.next - 8 + byte)
     }
 }
 

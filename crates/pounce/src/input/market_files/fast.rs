@@ -365,6 +365,54 @@ mod tests {
     }
 
     #[test]
+    fn random_score_files_read_as_the_general_reader_reads_them() {
+        let caps: Vec<CapacityRow> =
+            (0..40).map(|q| CapacityRow { partner: format!("q{q}"), capacity: 1, hours: None }).collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move |k: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % k
+        };
+        let mut markets = 0;
+        for seed in 0..40 {
+            let end = if seed % 3 == 0 { "\r\n" } else { "\n" };
+            let hours = seed % 2 == 0;
+            let mut text = format!("project, partner ,score{}{end}", if hours { ",hours" } else { "" });
+            for p in 0..(5 + next(30)) {
+                // Runs of a project's rows, sometimes split (the same project again later).
+                let id = if next(15) == 0 { next(p + 1) } else { p };
+                let mut used = std::collections::HashSet::new();
+                for _ in 0..next(12) {
+                    let q = next(40);
+                    if !used.insert(q) {
+                        continue;
+                    }
+                    let pad = if next(7) == 0 { " " } else { "" };
+                    let score = format!("{}{}.{}", if next(4) == 0 { "-" } else { "" }, next(3), next(1000));
+                    text.push_str(&format!("{pad}p{id}{pad},q{q},{score}"));
+                    if hours {
+                        text.push_str(&format!(",{}", if next(3) == 0 { String::new() } else { next(9).to_string() }));
+                    }
+                    text.push_str(end);
+                    if next(10) == 0 {
+                        text.push_str(end);
+                    }
+                }
+            }
+            let want =
+                scores(text.as_bytes()).and_then(|rows| market_from_scores(&rows, &caps)).map(|m| m.expect("valid"));
+            for parts in [1, 2, 3, 7] {
+                let got = score_market_in(text.as_bytes(), &caps, parts, 1).map(|m| m.expect("valid"));
+                assert_eq!(got, want, "seed {seed}, {parts} pieces:\n{text}");
+            }
+            markets += usize::from(want.is_some());
+        }
+        assert!(markets >= 20, "{markets} of 40 files make a market");
+    }
+
+    #[test]
     fn preferences_with_sides() {
         let rows = preferences(b"chooser,chosen,rank,side\np,q,1,Project\nq,p,2,PARTNER\nr,q,+3,\n").expect("clean");
         let sides: Vec<_> = rows.iter().map(|r| (r.rank, r.chooser_is_partner)).collect();
