@@ -565,14 +565,23 @@ impl ReferralGraph {
         targets.iter().copied().zip(links.iter().copied())
     }
 
-    /// In-neighbours of a node with the share of their out-strength that flows along the edge.
-    pub(crate) fn in_shares(&self, node: u32) -> (&[u32], &[f64]) {
+    /// All in-edges, as `(start, sources, shares)`: the in-neighbours of node `v` are
+    /// `sources[start[v]..start[v + 1]]`, ascending, each with the share of its out-strength that
+    /// flows along the edge in `shares`.
+    pub(crate) fn in_edges(&self) -> (&[usize], &[u32], &[f64]) {
         if self.symmetric {
-            let range = self.out.start[node as usize]..self.out.start[node as usize + 1];
-            (&self.out.nodes[range.clone()], &self.inn.data[range])
+            (&self.out.start, &self.out.nodes, &self.inn.data)
         } else {
-            self.inn.row(node)
+            (&self.inn.start, &self.inn.nodes, &self.inn.data)
         }
+    }
+
+    /// In-neighbours of a node with the share of their out-strength that flows along the edge.
+    #[cfg(test)]
+    fn in_shares(&self, node: u32) -> (&[u32], &[f64]) {
+        let (start, sources, shares) = self.in_edges();
+        let range = start[node as usize]..start[node as usize + 1];
+        (&sources[range.clone()], &shares[range])
     }
 
     /// Nodes without outgoing strength.

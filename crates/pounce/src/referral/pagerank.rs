@@ -137,6 +137,7 @@ fn pagerank_in_chunks(
     }
     let damping = options.damping;
     let jump = 1.0 - damping;
+    let (in_start, in_sources, in_shares) = graph.in_edges();
 
     let mut x = restart.clone();
     let mut next = vec![0.0f64; n];
@@ -151,9 +152,9 @@ fn pagerank_in_chunks(
             let (mut change, mut mass) = (0.0f64, 0.0f64);
             for (i, slot) in out.iter_mut().enumerate() {
                 let v = start + i;
-                let (sources, shares) = graph.in_shares(v as u32);
+                let edges = in_start[v]..in_start[v + 1];
                 let mut inflow = 0.0f64;
-                for (&u, &share) in sources.iter().zip(shares) {
+                for (&u, &share) in in_sources[edges.clone()].iter().zip(&in_shares[edges]) {
                     inflow += x[u as usize] * share;
                 }
                 let value = damping * (inflow + dangling_mass * restart[v]) + jump * restart[v];
