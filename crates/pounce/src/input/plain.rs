@@ -15,8 +15,8 @@ pub(crate) struct Plain<'a, const N: usize> {
     columns: [Option<usize>; N],
     /// Fields a row has (columns with an empty name count, their values are ignored).
     width: usize,
-    /// The rows.
-    body: &'a str,
+    /// The rows (UTF-8 is checked a piece at a time, in parallel).
+    body: &'a [u8],
 }
 
 impl<'a, const N: usize> Plain<'a, N> {
@@ -24,10 +24,11 @@ impl<'a, const N: usize> Plain<'a, N> {
     /// ignored, as the general reader takes them), or `None`: not UTF-8, a quote or a stray carriage
     /// return in the header, a blank header, an unknown or repeated column, a `required` one missing.
     pub(crate) fn of(bytes: &'a [u8], known: &[&str; N], required: &[&str]) -> Option<Self> {
-        let text = std::str::from_utf8(bytes).ok()?;
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let (header, body) = text.split_once('\n').unwrap_or((text, ""));
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+        let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
         let header = header.strip_suffix('\r').unwrap_or(header);
+        let body = &bytes[(header_end + 1).min(bytes.len())..];
         if header.contains(['"', '\r']) || blank(header) {
             return None; // leading blank lines are skipped by the csv reader: left to it
         }
@@ -52,12 +53,12 @@ impl<'a, const N: usize> Plain<'a, N> {
 
     /// The body cut at line ends into about `parts` pieces of at least `min` bytes (one piece for a
     /// small file), in file order.
-    pub(crate) fn pieces(&self, parts: usize, min: usize) -> Vec<&'a str> {
+    pub(crate) fn pieces(&self, parts: usize, min: usize) -> Vec<&'a [u8]> {
         let size = (self.body.len() / parts.max(1)).max(min).max(1);
         let mut out = Vec::new();
         let mut rest = self.body;
         while rest.len() > size {
-            match rest[size..].find('\n') {
+            match rest[size..].iter().position(|&b| b == b'\n') {
                 Some(i) => {
                     let (head, tail) = rest.split_at(size + i + 1);
                     out.push(head);
@@ -70,11 +71,11 @@ impl<'a, const N: usize> Plain<'a, N> {
         out
     }
 
-    /// Calls `row` with the trimmed, non-empty value of each known column of every row of `piece`
+    /// Calls `row` with the trimmed, non-empty value of each known column of every row of a piece
     /// (a run of whole lines of the body), skipping blank lines; `None` when the piece is not plain,
     /// a row has another number of fields than the header, or `row` returns `None`.
-    pub(crate) fn rows(&self, piece: &'a str, mut row: impl FnMut(&[Option<&'a str>; N]) -> Option<()>) -> Option<()> {
-        let bytes = piece.as_bytes();
+    pub(crate) fn rows(&self, bytes: &'a [u8], mut row: impl FnMut(&[Option<&'a str>; N]) -> Option<()>) -> Option<()> {
+        let piece = std::str::from_utf8(bytes).ok()?;
         if bytes.contains(&b'"') {
             return None; // quoted fields are the csv reader's
         }
@@ -231,13 +232,46 @@ mod tests {
             let s = if places == 0 { format!("{sign}{whole}") } else { format!("{sign}{whole}.{fraction:0places$}") };
             assert_eq!(number(&s, -1e12, 1e12), s.parse::<f64>().ok().filter(|v| v.abs() <= 1e12), "{s}");
         }
-        for s in ["", "-", ".5", "5.", "1e3", "+2", "-0", "0.0000000000000001", "1234567890123456", "nan", "inf", " 1"]
-        {
+        for s in [
+            "",
+            "-",
+            ".",
+            ".5",
+            "5.",
+            "1e3",
+            "+2",
+            "-0",
+            "0.0000000000000001",
+            "1234567890123456",
+            "nan",
+            "inf",
+            " 1",
+            "1000000.0000001",
+            "000.5",
+            "1.2.3",
+            "0x1",
+            "٣",
+            "--1",
+            "-.5",
+        ] {
             let want = s.parse::<f64>().ok().filter(|v| v.is_finite() && v.abs() <= 1e12);
             assert_eq!(number(s, -1e12, 1e12).map(f64::to_bits), want.map(f64::to_bits), "{s:?}");
         }
         assert_eq!(number("2", 0.0, 1.0), None);
         assert_eq!(number("-0.5", 0.0, 1.0), None);
+    }
+
+    #[test]
+    fn delimiters_are_the_commas_and_line_feeds() {
+        let mut text = Vec::new();
+        let mut seed = 5u64;
+        for len in 0..300 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let alphabet = [b',', b'\n', b'\r', b'a', 0, 0x2c + 0x80, 0x0a + 0x80, 0xff, 0x2b, 0x2d, 0x0b, 0x09];
+            text.push(alphabet[(seed >> 40) as usize % alphabet.len()]);
+            let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i] == b',' || text[i] == b'\n').collect();
+            assert_eq!(Delimiters::new(&text).collect::<Vec<_>>(), expected, "{len}");
+        }
     }
 
     #[test]
@@ -264,11 +298,12 @@ mod tests {
         for bad in ["", "\n", "a,\"b\"\n1,2\n", "a,a\n1,2\n", "a,c\n1,2\n", "b\n1\n", "a,b\r1,2\n", "\u{ff}"] {
             assert!(Plain::of(bad.as_bytes(), &known, &["a", "b"]).is_none(), "{bad:?}");
         }
-        assert!(Plain::of(b"a,b\n\xff,1\n", &known, &[]).is_none());
+        assert!(Plain::of(b"\xff,b\n1,1\n", &known, &[]).is_none());
         let plain = Plain::of(b"a,b\n1,2\n", &known, &[]).unwrap();
         for bad in ["1,2,3\n", "1\n", "\"1\",2\n", "1\r,2\n"] {
-            assert!(plain.rows(bad, |_| Some(())).is_none(), "{bad:?}");
+            assert!(plain.rows(bad.as_bytes(), |_| Some(())).is_none(), "{bad:?}");
         }
-        assert!(plain.rows("1,2\n", |_| None).is_none());
+        assert!(plain.rows(b"1,2\n", |_| None).is_none());
+        assert!(plain.rows(b"\xff,2\n", |_| Some(())).is_none());
     }
 }

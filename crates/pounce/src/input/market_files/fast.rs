@@ -184,7 +184,7 @@ fn score_market_in<'b>(
         .enumerate()
         .map(|(i, c)| Some((c.partner.as_str(), u32::try_from(i).ok()?)))
         .collect::<Option<_>>()?;
-    let read = |piece: &'b str| -> Option<ScorePiece<'b>> {
+    let read = |piece: &'b [u8]| -> Option<ScorePiece<'b>> {
         let mut pairs = Vec::with_capacity(piece.len() / 16);
         let mut ids: Vec<&str> = Vec::new();
         let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();

@@ -10,7 +10,8 @@
 //! edges for them.
 
 use crate::input::fields::parse_date;
-use crate::input::market_files::fast::{clean_rows, number};
+use crate::input::market_files::fast::clean_rows;
+use crate::input::plain::{Plain, number};
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -57,46 +58,6 @@ pub(super) fn edges(bytes: &[u8]) -> Option<Vec<EdgeRecord>> {
     })
 }
 
-/// Whether a field is blank as the csv path sees it (every byte ASCII white space).
-fn blank(field: &str) -> bool {
-    field.bytes().all(|b| b.is_ascii_whitespace())
-}
-
-/// `str::trim`, without looking at the characters of a field that starts and ends with a visible
-/// ASCII character (almost every field).
-fn trim(field: &str) -> &str {
-    match field.as_bytes() {
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => field,
-        [only] if only.is_ascii_graphic() => field,
-        _ => field.trim(),
-    }
-}
-
-/// Powers of ten, all exact as `f64`.
-const TENS: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-/// [`number`]`(s, 0, max)`, with a shortcut for plain decimals `ddd[.ddd]` of at most 15 digits: their
-/// digits as an integer and the power of ten are both exact as `f64`, so one division (correctly
-/// rounded) gives the correctly rounded value, the one `str::parse` gives.
-fn weight(s: &str, max: f64) -> Option<f64> {
-    let bytes = s.as_bytes();
-    let (whole, fraction) = match bytes.iter().position(|&b| b == b'.') {
-        Some(dot) => (&bytes[..dot], Some(&bytes[dot + 1..])),
-        None => (bytes, None),
-    };
-    let fraction_digits = fraction.unwrap_or_default();
-    let plain = !whole.is_empty()
-        && fraction.is_none_or(|f| !f.is_empty())
-        && whole.len() + fraction_digits.len() <= 15
-        && whole.iter().chain(fraction_digits).all(u8::is_ascii_digit);
-    if !plain {
-        return number(s, 0.0, max);
-    }
-    let digits = whole.iter().chain(fraction_digits).fold(0u64, |m, &d| m * 10 + u64::from(d - b'0'));
-    let value = digits as f64 / TENS[fraction_digits.len()];
-    (value <= max).then_some(value)
-}
-
 /// `read_referral_edges` of a plain CSV file (no quotes, no carriage return but in a line end), or
 /// `None`, as [`edges`]: the rows scanned straight from the bytes and the ids interned as they are
 /// met, so a million edges cost no string each. A large file is scanned in pieces in parallel.
@@ -109,41 +70,8 @@ pub(super) fn edge_list(bytes: &[u8]) -> Option<EdgeList> {
 /// number (each piece's ids are interned in the order they are met, then the pieces' ids in piece
 /// order: the order of first appearance in the whole file).
 fn edge_list_in(bytes: &[u8], pieces: usize) -> Option<EdgeList> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let header_end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
-    let header = std::str::from_utf8(&bytes[..header_end]).ok()?;
-    let header = header.strip_suffix('\r').unwrap_or(header);
-    if header.contains(['"', '\r']) || blank(header) {
-        return None; // leading blank lines are skipped by the csv reader: left to it
-    }
-    let mut columns: [Option<usize>; 5] = [None; 5];
-    let mut slots = Vec::new();
-    for (i, raw) in header.split(',').enumerate() {
-        let name = raw.trim().to_ascii_lowercase();
-        slots.push(None);
-        if name.is_empty() {
-            continue;
-        }
-        let k = COLUMNS.iter().position(|k| *k == name)?;
-        if columns[k].replace(i).is_some() {
-            return None;
-        }
-        slots[i] = Some(k);
-    }
-    if REQUIRED.iter().any(|r| COLUMNS.iter().position(|k| k == r).is_none_or(|k| columns[k].is_none())) {
-        return None;
-    }
-    let body = &bytes[(header_end + 1).min(bytes.len())..];
-    // Pieces end after a line break (a CR LF is never cut).
-    let mut cuts = vec![0];
-    for p in 1..pieces {
-        let at = (body.len() * p / pieces).max(*cuts.last().unwrap_or(&0));
-        let end = body[at..].iter().position(|&b| b == b'\n').map_or(body.len(), |i| at + i + 1);
-        cuts.push(end);
-    }
-    cuts.push(body.len());
-    cuts.dedup();
-    let parts: Vec<Option<Part<'_>>> = cuts.par_windows(2).map(|w| scan(&body[w[0]..w[1]], &slots)).collect();
+    let plain = Plain::of(bytes, &COLUMNS, &REQUIRED)?;
+    let parts: Vec<Option<Part<'_>>> = plain.pieces(pieces, 1).into_par_iter().map(|p| scan(&plain, p)).collect();
     let parts: Vec<Part<'_>> = parts.into_iter().collect::<Option<_>>()?;
     let mut list = EdgeList::default();
     for part in parts {
@@ -163,24 +91,41 @@ struct Part<'a> {
 #[derive(Default)]
 struct Names<'a> {
     ids: Vec<&'a str>,
-    /// Ids of at most 15 bytes by their [`inline_key`] (as two words: smaller buckets than `u128`'s).
+    /// Ids of at most 7 bytes by their key's first word (16-byte buckets: a smaller table).
+    small: HashMap<u64, u32, FxBuildHasher>,
+    /// Ids of 8 to 15 bytes by their [`inline_key`] (as two words: smaller buckets than `u128`'s).
     short: HashMap<(u64, u64), u32, FxBuildHasher>,
     long: HashMap<&'a str, u32, FxBuildHasher>,
 }
 
-/// The key of an id longer than [`inline_key`] takes (whose last byte, the length, is at most 15).
-const LONG: (u64, u64) = (u64::MAX, u64::MAX);
+/// The second word of the key of an id of more than 15 bytes (a real key's last byte, the
+/// length, is at most 15).
+const LONG: u64 = u64::MAX;
 
-/// An id's key in [`Names::short`], or [`LONG`].
+/// The second word of the key of an id of at most 7 bytes, whose first word is its bytes and its
+/// length in the last byte.
+const SMALL: u64 = u64::MAX - 1;
+
+/// An id's key: see [`LONG`] and [`SMALL`], else its [`inline_key`] as two words.
 fn key(id: &str) -> (u64, u64) {
-    inline_key(id).map_or(LONG, |k| (k as u64, (k >> 64) as u64))
+    let bytes = id.as_bytes();
+    if bytes.len() < 8 {
+        let mut word = [0u8; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        word[7] = bytes.len() as u8;
+        return (u64::from_le_bytes(word), SMALL);
+    }
+    inline_key(id).map_or((LONG, LONG), |k| (k as u64, (k >> 64) as u64))
 }
 
 impl<'a> Names<'a> {
     fn node(&mut self, id: &'a str, key: (u64, u64)) -> u32 {
         let next = self.ids.len() as u32;
-        let found =
-            if key == LONG { *self.long.entry(id).or_insert(next) } else { *self.short.entry(key).or_insert(next) };
+        let found = match key.1 {
+            SMALL => *self.small.entry(key.0).or_insert(next),
+            LONG => *self.long.entry(id).or_insert(next),
+            _ => *self.short.entry(key).or_insert(next),
+        };
         if found == next {
             self.ids.push(id);
         }
@@ -205,91 +150,18 @@ fn flush<'a>(batch: &mut Vec<Row<'a>>, names: &mut Names<'a>, edges: &mut Vec<In
     batch.clear();
 }
 
-/// The positions of the commas and line feeds of some bytes, in order, found eight bytes at a time.
-struct Delimiters<'a> {
-    bytes: &'a [u8],
-    /// Where the next word starts.
-    next: usize,
-    /// The delimiters of the current word (starting at `next - 8`), one high bit per byte.
-    found: u64,
-}
-
-impl<'a> Delimiters<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Delimiters { bytes, next: 0, found: 0 }
-    }
-}
-
-impl Iterator for Delimiters<'_> {
-    type Item = usize;
-
-    fn next(&mut self) -> Option<usize> {
-        const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-        const ONES: u64 = 0x0101_0101_0101_0101;
-        // The high bit of each zero byte (no carry crosses a byte: exact).
-        let zeros = |w: u64| !(((w & LOW) + LOW) | w) & !LOW;
-        while self.found == 0 {
-            let rest = self.bytes.get(self.next..).filter(|r| !r.is_empty())?;
-            let mut word = [0u8; 8]; // a short last word is padded with zeros: not delimiters
-            let take = rest.len().min(8);
-            word[..take].copy_from_slice(&rest[..take]);
-            let w = u64::from_le_bytes(word);
-            self.found = zeros(w ^ (ONES * u64::from(b','))) | zeros(w ^ (ONES * u64::from(b'\n')));
-            self.next += 8;
-        }
-        let byte = self.found.trailing_zeros() as usize / 8;
-        self.found &= self.found - 1;
-        Some(self.next - 8 + byte)
-    }
-}
-
 /// The rows of a piece of a plain file (whole lines), or `None` as [`edge_list`].
-fn scan<'a>(piece: &'a [u8], slots: &[Option<usize>]) -> Option<Part<'a>> {
-    if piece.contains(&b'"') {
-        return None; // quoted fields are the csv reader's
-    }
-    let text = std::str::from_utf8(piece).ok()?;
-    if text.contains('\r') && text.match_indices('\r').any(|(i, _)| piece.get(i + 1) != Some(&b'\n')) {
-        return None; // a lone carriage return ends a record for the csv reader
-    }
-    let width = slots.len();
+fn scan<'a>(plain: &Plain<'a, 5>, piece: &'a [u8]) -> Option<Part<'a>> {
     let mut names = Names::default();
     let mut edges = Vec::with_capacity(piece.iter().filter(|&&b| b == b'\n').count() + 1);
     let mut batch: Vec<Row<'a>> = Vec::with_capacity(BATCH);
-    // The current line's values, number of fields, and whether they are all blank so far.
-    let mut values: [Option<&str>; 5] = [None; 5];
-    let (mut fields, mut all_blank, mut field_start) = (0, true, 0);
-    for end in Delimiters::new(piece).chain([piece.len()]) {
-        let line_end = piece.get(end).is_none_or(|&b| b == b'\n');
-        let field = &text[field_start..end];
-        let field = if line_end { field.strip_suffix('\r').unwrap_or(field) } else { field };
-        field_start = end + 1;
-        if let Some(Some(k)) = slots.get(fields) {
-            let value = trim(field);
-            if !value.is_empty() {
-                values[*k] = Some(value);
-            }
-        }
-        all_blank = all_blank && blank(field);
-        fields += 1;
-        if !line_end {
-            continue;
-        }
-        let (line, complete) = (std::mem::take(&mut values), fields == width);
-        let blank_line = std::mem::replace(&mut all_blank, true);
-        fields = 0;
-        if blank_line {
-            continue;
-        }
-        if !complete {
-            return None;
-        }
+    plain.rows(piece, |line| {
         let kind = kind(line[2]?)?;
         let weight = match (line[3], kind) {
             (None, EdgeKind::PastProject) => 5.0,
             (None, _) => 1.0,
-            (Some(s), EdgeKind::PastProject) => weight(s, 5.0)?,
-            (Some(s), _) => weight(s, 1e6)?,
+            (Some(s), EdgeKind::PastProject) => number(s, 0.0, 5.0)?,
+            (Some(s), _) => number(s, 0.0, 1e6)?,
         };
         let date = match line[4] {
             None => None,
@@ -300,7 +172,8 @@ fn scan<'a>(piece: &'a [u8], slots: &[Option<usize>]) -> Option<Part<'a>> {
         if batch.len() == BATCH {
             flush(&mut batch, &mut names, &mut edges);
         }
-    }
+        Some(())
+    })?;
     flush(&mut batch, &mut names, &mut edges);
     Some(Part { ids: names.ids, edges })
 }
@@ -457,43 +330,12 @@ mod tests {
     }
 
     #[test]
-    fn delimiters_are_the_commas_and_line_feeds() {
-        let mut text = Vec::new();
-        let mut seed = 5u64;
-        for len in 0..300 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let alphabet = [b',', b'\n', b'\r', b'a', 0, 0x2c + 0x80, 0x0a + 0x80, 0xff, 0x2b, 0x2d, 0x0b, 0x09];
-            text.push(alphabet[(seed >> 40) as usize % alphabet.len()]);
-            let expected: Vec<usize> = (0..text.len()).filter(|&i| text[i] == b',' || text[i] == b'\n').collect();
-            assert_eq!(Delimiters::new(&text).collect::<Vec<_>>(), expected, "{len}");
-        }
-    }
-
-    #[test]
     fn kinds_read_as_from_str_reads_them() {
         for k in EdgeKind::ALL {
             assert_eq!(kind(k.as_str()), Some(k));
             assert_eq!(kind(&k.as_str().to_uppercase()), Some(k));
         }
         assert_eq!(kind("friend"), None);
-    }
-
-    #[test]
-    fn plain_decimals_parse_as_str_parse() {
-        let mut seed = 3u64;
-        for _ in 0..100_000 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let digits = (seed >> 20) % 10u64.pow(1 + (seed % 15) as u32);
-            let text = format!("{digits}");
-            let point = (seed >> 8) as usize % (text.len() + 1);
-            for s in [text.clone(), format!("{}.{}", &text[..point.max(1)], &text[point.max(1)..])] {
-                let s = s.trim_end_matches('.');
-                assert_eq!(weight(s, 1e6), number(s, 0.0, 1e6), "{s}");
-            }
-        }
-        for s in ["0", "1000000", "1000000.0000001", "000.5", "5.", ".5", "1.2.3", "1e3", "", ".", "0x1", "٣"] {
-            assert_eq!(weight(s, 1e6), number(s, 0.0, 1e6), "{s}");
-        }
     }
 
     #[test]
