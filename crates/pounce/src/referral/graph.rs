@@ -330,8 +330,9 @@ impl<T> Adjacency<T> {
 pub struct ReferralGraph {
     /// The ids and their nodes (the edges themselves are dropped).
     ids: EdgeList,
-    /// Out-edges, sorted by target.
-    out: Adjacency<Link>,
+    /// Out-edges, sorted by target, with their (target, strength, kind) (the strongest parallel
+    /// edge's kind).
+    out: Adjacency<(u32, f64, EdgeKind)>,
     /// In-edges with weights normalised by the source's total out-strength (for PageRank), sorted by
     /// source.
     inn: Adjacency<f64>,
@@ -480,18 +481,18 @@ impl ReferralGraph {
             raw.truncate(out_start[n]);
         }
         drop((merged, start));
+        // The merged edges stay where they are (no copy); their targets again on their own, for
+        // PageRank's stream of in-neighbours.
         let out_nodes: Vec<u32> = raw.par_iter().map(|e| e.0).collect();
-        let out_links: Vec<Link> = raw.par_iter().map(|e| Link { strength: e.1, kind: Some(e.2) }).collect();
-        drop(raw);
-        let out = Adjacency { start: out_start, nodes: out_nodes, data: out_links };
+        let out = Adjacency { start: out_start, nodes: out_nodes, data: raw };
         // Undirected, every merged edge a–b is one out-edge of a and one of b, of the same strength
         // (the same parallel edges added in the same order): b's in-edges are its out-edges. When
         // they all carry strength (else some are not in-edges), only the shares are new.
-        let symmetric = reuse && !directed && out.data.iter().all(|l| l.strength > 0.0);
+        let symmetric = reuse && !directed && out.data.iter().all(|e| e.1 > 0.0);
         if symmetric {
             let mut shares = vec![0f64; out.nodes.len()];
-            shares.par_iter_mut().zip(&out.nodes).zip(&out.data).with_min_len(4096).for_each(|((share, &a), l)| {
-                *share = l.strength / out_strength[a as usize];
+            shares.par_iter_mut().zip(&out.nodes).zip(&out.data).with_min_len(4096).for_each(|((share, &a), e)| {
+                *share = e.1 / out_strength[a as usize];
             });
             let inn = Adjacency { start: Vec::new(), nodes: Vec::new(), data: shares };
             let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
@@ -502,9 +503,8 @@ impl ReferralGraph {
         let mut in_start = vec![0usize; n + 1];
         for (a, &total) in out_strength.iter().enumerate() {
             if total > 0.0 {
-                let (targets, links) = out.row(a as u32);
-                for (&b, l) in targets.iter().zip(links) {
-                    if l.strength > 0.0 {
+                for &(b, strength, _) in out.row(a as u32).1 {
+                    if strength > 0.0 {
                         in_start[b as usize + 1] += 1;
                     }
                 }
@@ -518,12 +518,11 @@ impl ReferralGraph {
         let mut next = in_start.clone();
         for (a, &total) in out_strength.iter().enumerate() {
             if total > 0.0 {
-                let (targets, links) = out.row(a as u32);
-                for (&b, l) in targets.iter().zip(links) {
-                    if l.strength > 0.0 {
+                for &(b, strength, _) in out.row(a as u32).1 {
+                    if strength > 0.0 {
                         let slot = &mut next[b as usize];
                         in_nodes[*slot] = a as u32;
-                        in_shares[*slot] = l.strength / total;
+                        in_shares[*slot] = strength / total;
                         *slot += 1;
                     }
                 }
@@ -561,8 +560,7 @@ impl ReferralGraph {
 
     /// Out-neighbours of a node with their links.
     pub fn out_edges(&self, node: u32) -> impl Iterator<Item = (u32, Link)> + '_ {
-        let (targets, links) = self.out.row(node);
-        targets.iter().copied().zip(links.iter().copied())
+        self.out.row(node).1.iter().map(|&(b, strength, kind)| (b, Link { strength, kind: Some(kind) }))
     }
 
     /// All in-edges, as `(start, sources, shares)`: the in-neighbours of node `v` are
