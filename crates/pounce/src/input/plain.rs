@@ -51,6 +51,11 @@ impl<'a, const N: usize> Plain<'a, N> {
         Some(Plain { columns, width, body })
     }
 
+    /// The rows after the header, unchecked (see [`Plain::rows`]).
+    pub(crate) fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
     /// The body cut at line ends into about `parts` pieces of at least `min` bytes (one piece for a
     /// small file), in file order.
     pub(crate) fn pieces(&self, parts: usize, min: usize) -> Vec<&'a [u8]> {
@@ -67,7 +72,9 @@ impl<'a, const N: usize> Plain<'a, N> {
                 None => break,
             }
         }
-        out.push(rest);
+        if !rest.is_empty() || out.is_empty() {
+            out.push(rest);
+        }
         out
     }
 
@@ -165,13 +172,13 @@ impl Iterator for Delimiters<'_> {
 }
 
 /// Whether a field is blank as the csv path sees it (every byte ASCII white space).
-pub(crate) fn blank(field: &str) -> bool {
+fn blank(field: &str) -> bool {
     field.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 /// `str::trim`, without looking at the characters of a field that starts and ends with a visible
 /// ASCII character (almost every field).
-pub(crate) fn trim(field: &str) -> &str {
+fn trim(field: &str) -> &str {
     match field.as_bytes() {
         [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => field,
         [only] if only.is_ascii_graphic() => field,
@@ -289,6 +296,18 @@ mod tests {
                     .unwrap();
             }
             assert_eq!(rows, vec![[Some("p1"), Some("q1"), Some("0.5")], [Some("p 2"), Some("q2"), Some("-3e2")]]);
+        }
+    }
+
+    #[test]
+    fn pieces_keep_whole_lines() {
+        let plain = Plain::of(b"a,b,c\na,b,1\nc,d,2\r\ne,f,3\n", &["a", "b", "c"], &[]).unwrap();
+        for min in 1..8 {
+            for parts in 1..5 {
+                let pieces = plain.pieces(parts, min);
+                assert_eq!(pieces.concat(), plain.body());
+                assert!(pieces.iter().all(|p| p.ends_with(b"\n")), "{pieces:?}");
+            }
         }
     }
 

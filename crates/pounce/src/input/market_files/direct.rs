@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use super::ids::{IdIndex, Key, Numbering, key};
 use super::{CapacityRow, partners_of};
 use crate::error::Result;
+use crate::input::plain::Plain;
 use crate::matching::market::PreferenceLists;
 use crate::matching::{Market, MarketProject};
 
@@ -22,9 +23,6 @@ const KNOWN: [&str; 4] = ["chooser", "chosen", "rank", "side"];
 
 /// Files from this size on are read in parallel.
 const PARALLEL_BYTES: usize = 8 << 20;
-
-/// The most fields a row may have (columns with an empty name are ignored, but counted).
-const MAX_WIDTH: usize = 16;
 
 /// A row as a chunk reads it: the project's key, the partner's index (with [`PARTNER_CHOOSES`]
 /// when the partner is the chooser) and the rank.
@@ -37,9 +35,6 @@ struct Row<'a> {
 
 /// The bit of [`Row::partner`] telling that the partner ranks the project.
 const PARTNER_CHOOSES: u32 = 1 << 31;
-
-/// Where the known columns are: chooser, chosen, rank and side (`usize::MAX`: no side column).
-type Columns = [usize; 4];
 
 /// How ids are keyed while reading: the partners of the capacities file, and the numbering of
 /// project ids.
@@ -83,16 +78,11 @@ pub(super) fn market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<
 /// [`market`], reading files of `parallel_from` bytes or more in parallel, in chunks of about
 /// `chunk` bytes.
 fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chunk: usize) -> Option<Result<Market>> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    if text.starts_with(['\n', '\r']) || capacities.is_empty() || capacities.len() >= PARTNER_CHOOSES as usize {
+    let plain = Plain::of(bytes, &KNOWN, &KNOWN[..3])?;
+    if capacities.is_empty() || capacities.len() >= PARTNER_CHOOSES as usize {
         return None;
     }
-    let (header, body) = text.split_once('\n').unwrap_or((text, ""));
-    let header = header.strip_suffix('\r').unwrap_or(header);
-    if header.contains(['"', '\r']) {
-        return None;
-    }
-    let (columns, width) = header_columns(header)?;
+    let body = plain.body();
 
     let partner_limit = u32::try_from(capacities.len().saturating_mul(4) + 1024).unwrap_or(u32::MAX);
     let mut keys = Keys {
@@ -105,7 +95,7 @@ fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chu
             return None; // listed twice: the capacities reader refuses that
         }
     }
-    keys.project_numbering = first_project(body, &columns, &keys)
+    keys.project_numbering = first_project(&plain, &keys)
         .and_then(|id| Numbering::of(id, u32::try_from(bytes.len() / 4 + 1024).unwrap_or(u32::MAX)));
 
     // Projects numbered in order of first appearance over the whole file. A small file is read on
@@ -114,17 +104,17 @@ fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chu
     numbers.project_items.reserve(body.len() / 24);
     numbers.partner_items.reserve(body.len() / 24);
     if body.len() < parallel_from {
-        read_chunk(body, &columns, width, &keys, |k, q, rank| numbers.add(k, q, rank))?;
+        read_chunk(&plain, body, &keys, |k, q, rank| numbers.add(k, q, rank))?;
     } else {
         // Chunks are read a window at a time while the window before is numbered: the rows of a
         // few chunks exist at once, and the numbering (one thread) overlaps the reading.
         let threads = rayon::current_num_threads();
-        let chunks = split(body, chunk, body.len() / chunk.max(1));
+        let chunks = plain.pieces(body.len() / chunk.max(1), chunk);
         let mut windows = chunks.chunks(threads.max(1) * 2);
-        let mut pending = read_window(windows.next().unwrap_or_default(), &columns, width, &keys);
+        let mut pending = read_window(&plain, windows.next().unwrap_or_default(), &keys);
         for window in windows {
             let (next, numbered) =
-                rayon::join(|| read_window(window, &columns, width, &keys), || number_rows(&mut numbers, pending));
+                rayon::join(|| read_window(&plain, window, &keys), || number_rows(&mut numbers, pending));
             numbered?;
             pending = next;
         }
@@ -151,12 +141,12 @@ fn market_in(bytes: &[u8], capacities: &[CapacityRow], parallel_from: usize, chu
 }
 
 /// Reads chunks in parallel (see [`read_chunk`]).
-fn read_window<'a>(window: &[&'a str], columns: &Columns, width: usize, keys: &Keys<'_>) -> Vec<Option<Vec<Row<'a>>>> {
+fn read_window<'a>(plain: &Plain<'a, 4>, window: &[&'a [u8]], keys: &Keys<'_>) -> Vec<Option<Vec<Row<'a>>>> {
     window
         .par_iter()
         .map(|c| {
             let mut rows = Vec::with_capacity(c.len() / 12);
-            read_chunk(c, columns, width, keys, |project, partner, rank| rows.push(Row { project, partner, rank }))?;
+            read_chunk(plain, c, keys, |project, partner, rank| rows.push(Row { project, partner, rank }))?;
             Some(rows)
         })
         .collect()
@@ -216,57 +206,19 @@ impl<'a> Numbers<'a> {
     }
 }
 
-/// The known columns of the header and its number of fields, as the general reader takes them
-/// (BOM, spaces and case ignored, columns with an empty name skipped); `None` for an unknown or
-/// repeated column or a missing required one.
-fn header_columns(header: &str) -> Option<(Columns, usize)> {
-    let mut columns = [usize::MAX; 4];
-    let mut width = 0;
-    for (i, raw) in header.split(',').enumerate() {
-        width += 1;
-        let raw = if i == 0 { raw.strip_prefix('\u{feff}').unwrap_or(raw) } else { raw };
-        let name = raw.trim().to_ascii_lowercase();
-        if name.is_empty() {
-            continue;
-        }
-        let k = KNOWN.iter().position(|k| *k == name)?;
-        if columns[k] != usize::MAX {
-            return None;
-        }
-        columns[k] = i;
-    }
-    if width > MAX_WIDTH || columns[..3].contains(&usize::MAX) {
-        return None;
-    }
-    Some((columns, width))
-}
-
 /// The project id of the first row, for the numbering of project ids (any answer is correct; a
 /// good one is fast).
-fn first_project<'a>(body: &'a str, columns: &Columns, keys: &Keys<'_>) -> Option<&'a str> {
-    let line = body.lines().find(|l| !l.trim().is_empty())?;
-    let fields: Vec<&str> = line.split(',').map(str::trim).collect();
-    let (chooser, chosen) = (*fields.get(columns[0])?, *fields.get(columns[1])?);
+fn first_project<'a>(plain: &Plain<'a, 4>, keys: &Keys<'_>) -> Option<&'a str> {
+    let body = plain.body();
+    let line =
+        body.split_inclusive(|&b| b == b'\n').find(|l| !l.iter().all(|&c| c == b',' || c.is_ascii_whitespace()))?;
+    let mut first = None;
+    plain.rows(line, |v| {
+        first = Some((v[0]?, v[1]?));
+        Some(())
+    })?;
+    let (chooser, chosen) = first?;
     Some(if keys.partner(chooser).is_some() { chosen } else { chooser })
-}
-
-/// Splits `body` at line ends into about `parts` chunks of at least `min` bytes.
-fn split(body: &str, min: usize, parts: usize) -> Vec<&str> {
-    let size = (body.len() / parts.max(1)).max(min);
-    let mut out = Vec::new();
-    let mut rest = body;
-    while rest.len() > size {
-        match rest[size..].find('\n') {
-            Some(i) => {
-                let (head, tail) = rest.split_at(size + i + 1);
-                out.push(head);
-                rest = tail;
-            }
-            None => break,
-        }
-    }
-    out.push(rest);
-    out
 }
 
 /// The rank the general reader accepts without a problem (`str::parse::<u64>`, 1 to `u32::MAX`).
@@ -289,87 +241,23 @@ fn rank(s: &str) -> Option<u32> {
     if v == 0 { None } else { Some(v as u32) }
 }
 
-/// Whether a line is blank to the general reader: only ASCII whitespace and commas.
-fn blank(line: &[u8]) -> bool {
-    line.iter().all(|&c| c == b',' || c.is_ascii_whitespace())
-}
-
-/// `str::trim`, quicker for the usual field without spaces.
-#[inline]
-fn trim(s: &str) -> &str {
-    let b = s.as_bytes();
-    let space = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-    match (b.first(), b.last()) {
-        (Some(&f), Some(&l)) if f.is_ascii() && l.is_ascii() && !space(f) && !space(l) => s,
-        _ => s.trim(),
-    }
-}
-
 /// Reads the rows of a chunk of whole lines, handing each to `row(project, partner, rank)` (as in
 /// [`Row`]); `None` at anything not plainly valid.
 fn read_chunk<'a>(
-    chunk: &'a str,
-    columns: &Columns,
-    width: usize,
+    plain: &Plain<'a, 4>,
+    chunk: &'a [u8],
     keys: &Keys<'_>,
     mut row: impl FnMut(Key<'a>, u32, u32),
 ) -> Option<()> {
-    let b = chunk.as_bytes();
     // The last chooser: its text, its partner index if it is one, and its project key.
     let mut last: (&str, Option<u32>, Option<Key<'a>>) = ("", None, None);
-    let mut fields = [(0usize, 0usize); MAX_WIDTH];
-    let mut start = 0;
-    while start < b.len() {
-        // One line: its fields, found in one pass.
-        let mut n = 0;
-        let mut from = start;
-        let mut i = start;
-        let end = loop {
-            match b.get(i) {
-                None => break i,
-                Some(b'\n') => break i,
-                Some(b',') => {
-                    if n + 1 >= MAX_WIDTH {
-                        return None;
-                    }
-                    fields[n] = (from, i);
-                    n += 1;
-                    from = i + 1;
-                }
-                Some(b'"') => return None,
-                Some(b'\r') if b.get(i + 1) != Some(&b'\n') => return None,
-                _ => {}
-            }
-            i += 1;
-        };
-        let line_end = if end > start && b[end - 1] == b'\r' { end - 1 } else { end };
-        fields[n] = (from, line_end.max(from));
-        n += 1;
-        let line = start..line_end;
-        start = end + 1;
-        let value = |c: usize| trim(&chunk[fields[c].0..fields[c].1]);
-        if n != width {
-            if blank(&b[line]) {
-                continue;
-            }
-            return None;
-        }
-        let (chooser, chosen, rank_text) = (value(columns[0]), value(columns[1]), value(columns[2]));
-        if chooser.is_empty() || chosen.is_empty() || rank_text.is_empty() {
-            if blank(&b[line]) {
-                continue;
-            }
-            return None;
-        }
-        let rank = rank(rank_text)?;
-        let side = match columns[3] {
-            usize::MAX => None,
-            c => match value(c) {
-                "" => None,
-                s if s.eq_ignore_ascii_case("partner") => Some(true),
-                s if s.eq_ignore_ascii_case("project") => Some(false),
-                _ => return None,
-            },
+    plain.rows(chunk, |v| {
+        let (chooser, chosen, rank) = (v[0]?, v[1]?, rank(v[2]?)?);
+        let side = match v[3] {
+            None => None,
+            Some(s) if s.eq_ignore_ascii_case("partner") => Some(true),
+            Some(s) if s.eq_ignore_ascii_case("project") => Some(false),
+            Some(_) => return None,
         };
         if last.0 != chooser {
             last = (chooser, keys.partner(chooser), None);
@@ -380,8 +268,8 @@ fn read_chunk<'a>(
             let project = *last.2.get_or_insert_with(|| keys.project(chooser));
             row(project, keys.partner(chosen)?, rank);
         }
-    }
-    Some(())
+        Some(())
+    })
 }
 
 #[cfg(test)]
@@ -575,23 +463,6 @@ mod tests {
         for s in ["1", "+1", "007", "4294967295", "4294967296", "0", "+", "-1", "1.0", "+-1", "99999999999999999999"] {
             let want = s.parse::<u64>().ok().filter(|r| (1..=u64::from(u32::MAX)).contains(r)).map(|r| r as u32);
             assert_eq!(rank(s), want, "{s:?}");
-        }
-    }
-
-    #[test]
-    fn trim_is_str_trim() {
-        for s in ["", " ", "a", " a ", "\u{a0}a", "a\u{2003}", "\x0ba\x0c", "é", "a b", "\r\n"] {
-            assert_eq!(trim(s), s.trim(), "{s:?}");
-        }
-    }
-
-    #[test]
-    fn split_keeps_whole_lines() {
-        let body = "a,b,1\nc,d,2\ne,f,3\n";
-        for min in 1..8 {
-            let parts = split(body, min, 3);
-            assert_eq!(parts.concat(), body);
-            assert!(parts.iter().all(|p| p.ends_with('\n')), "{parts:?}");
         }
     }
 }

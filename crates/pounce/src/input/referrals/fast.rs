@@ -43,19 +43,26 @@ fn kind(s: &str) -> Option<EdgeKind> {
 /// `read_referrals` of a clean CSV file, or `None` (see the module docs).
 pub(super) fn edges(bytes: &[u8]) -> Option<Vec<EdgeRecord>> {
     clean_rows(bytes, &COLUMNS, &REQUIRED, |v, _| {
-        let kind = kind(v[2]?)?;
-        let weight = match (v[3], kind) {
-            (None, EdgeKind::PastProject) => 5.0,
-            (None, _) => 1.0,
-            (Some(s), EdgeKind::PastProject) => number(s, 0.0, 5.0)?,
-            (Some(s), _) => number(s, 0.0, 1e6)?,
-        };
-        let date = match v[4] {
-            None => None,
-            Some(s) => Some(parse_date(s)?),
-        };
-        Some(EdgeRecord { source: v[0]?.to_owned(), target: v[1]?.to_owned(), kind, weight, date })
+        let (source, target, kind, weight, date) = values(v)?;
+        Some(EdgeRecord { source: source.to_owned(), target: target.to_owned(), kind, weight, date })
     })
+}
+
+/// The source, target, kind, weight (or its default) and date of a row's values, as the general
+/// reader reads them, or `None` when one is missing or not plainly valid.
+fn values<'a>(v: &[Option<&'a str>; 5]) -> Option<(&'a str, &'a str, EdgeKind, f64, Option<NaiveDate>)> {
+    let kind = kind(v[2]?)?;
+    let weight = match (v[3], kind) {
+        (None, EdgeKind::PastProject) => 5.0,
+        (None, _) => 1.0,
+        (Some(s), EdgeKind::PastProject) => number(s, 0.0, 5.0)?,
+        (Some(s), _) => number(s, 0.0, 1e6)?,
+    };
+    let date = match v[4] {
+        None => None,
+        Some(s) => Some(parse_date(s)?),
+    };
+    Some((v[0]?, v[1]?, kind, weight, date))
 }
 
 /// `read_referral_edges` of a plain CSV file (no quotes, no carriage return but in a line end), or
@@ -156,18 +163,7 @@ fn scan<'a>(plain: &Plain<'a, 5>, piece: &'a [u8]) -> Option<Part<'a>> {
     let mut edges = Vec::with_capacity(piece.iter().filter(|&&b| b == b'\n').count() + 1);
     let mut batch: Vec<Row<'a>> = Vec::with_capacity(BATCH);
     plain.rows(piece, |line| {
-        let kind = kind(line[2]?)?;
-        let weight = match (line[3], kind) {
-            (None, EdgeKind::PastProject) => 5.0,
-            (None, _) => 1.0,
-            (Some(s), EdgeKind::PastProject) => number(s, 0.0, 5.0)?,
-            (Some(s), _) => number(s, 0.0, 1e6)?,
-        };
-        let date = match line[4] {
-            None => None,
-            Some(s) => Some(parse_date(s)?),
-        };
-        let (source, target) = (line[0]?, line[1]?);
+        let (source, target, kind, weight, date) = values(line)?;
         batch.push((key(source), source, key(target), target, kind, weight, date));
         if batch.len() == BATCH {
             flush(&mut batch, &mut names, &mut edges);
