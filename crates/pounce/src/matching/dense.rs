@@ -315,18 +315,13 @@ impl Search {
 mod tests {
     use super::*;
     use crate::matching::optimal::min_cost_assignment;
+    use crate::matching::tests::xorshift;
     use crate::matching::{MarketPartner, MarketProject};
 
     /// A complete market of `n` projects and `m` partners, scores on a grid of `steps` (ties) in
     /// `[lo, lo + 1]`, projects and partners listed in a scrambled id order.
     fn complete(seed: u64, n: usize, m: usize, steps: u64, lo: f64) -> Market {
-        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut next = move |k: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % k
-        };
+        let mut next = xorshift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let projects =
             (0..n).map(|p| MarketProject { id: format!("P{:04}", (p * 7919) % n), institution: String::new() });
         let partners = (0..m).map(|q| MarketPartner {

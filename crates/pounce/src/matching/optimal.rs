@@ -561,18 +561,13 @@ pub fn optimal(market: &Market, c: &Resolved, options: OptimalOptions) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matching::tests::xorshift;
     use crate::matching::{MarketPartner, MarketProject};
 
     /// A deterministic pseudo-random market: `n` projects, `m` partners of capacity up to `cap`
     /// (0 included when `cap` > 1), about `degree` edges per project, scores on a coarse grid (ties).
     fn market(seed: u64, n: usize, m: usize, cap: u32, degree: usize) -> Market {
-        let mut s = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let mut next = move |k: u64| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s % k
-        };
+        let mut next = xorshift(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let projects = (0..n).map(|p| MarketProject { id: format!("P{p:04}"), institution: String::new() }).collect();
         let partners = (0..m)
             .map(|q| MarketPartner {
@@ -601,13 +596,7 @@ mod tests {
     /// `perfect`, projects 0 and 1 both have partner 0 alone (project 2 takes over their permutation
     /// partners): every partner has an edge, but some project cannot be matched.
     fn balanced(seed: u64, n: usize, degree: usize, levels: u64, perfect: bool) -> Market {
-        let mut s = seed.wrapping_mul(0x2545_F491_4F6C_DD1D) | 1;
-        let mut next = move |k: u64| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s % k
-        };
+        let mut next = xorshift(seed.wrapping_mul(0x2545_F491_4F6C_DD1D));
         let projects = (0..n).map(|p| MarketProject { id: format!("P{p:04}"), institution: String::new() }).collect();
         let partners = (0..n)
             .map(|q| MarketPartner { id: format!("Q{q:04}"), capacity: 1, budget: None, active: false, sector: None })

@@ -7,6 +7,17 @@ use super::{
     rank_maximal, run,
 };
 
+/// A deterministic xorshift generator for the solvers' randomized tests: `next(k)` is in `0..k`.
+pub(crate) fn xorshift(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut s = seed | 1;
+    move |k: u64| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        s % k
+    }
+}
+
 /// A random market: up to 6 projects, 4 partners, capacities 0–3, ranks with ties, scores with ties.
 pub(crate) fn arb_market() -> impl Strategy<Value = Market> {
     (1usize..=6, 1usize..=4).prop_flat_map(|(n, m)| {
