@@ -1,6 +1,6 @@
 //! `pounce recommend` on a 5,000,000-partner generated pool under a 2 GiB address-space limit
-//! (`ulimit -v`): the pool is read and scored in chunks, so memory stays bounded by the chunk, the
-//! projects and one 24-byte entry per partner id.
+//! (`ulimit -v`): the pool is read and scored in chunks, so memory stays bounded by two chunks, the
+//! projects and one 16-byte entry per partner id.
 //!
 //! Ignored by default (it writes a 1.3 GB pool and takes minutes); CI runs it on its own:
 //! `cargo test -p pounce-cli --test memory_limit -- --ignored`. `POUNCE_MEMORY_PARTNERS` sets another
