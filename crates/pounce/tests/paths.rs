@@ -5,6 +5,7 @@
 
 use std::time::Instant;
 
+use petgraph::graph::NodeIndex;
 use pounce::referral::paths::{Path, strongest_from, strongest_paths};
 use pounce::referral::{EdgeKind, EdgeRecord, ReferralGraph, ReferralWeights};
 use proptest::prelude::*;
@@ -353,6 +354,27 @@ fn check_against_brute_force(g: &ReferralGraph, from: u32, to: u32, k: usize, ma
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// `strongest_from` against petgraph's Dijkstra over -ln(strength) on the exported graph.
+    #[test]
+    fn strongest_from_equals_petgraph_dijkstra((n, directed, edges) in graphs(reals), from in 0usize..8) {
+        let g = random_graph(n, directed, &edges);
+        let from = (from % n) as u32;
+        let exported = g.to_petgraph();
+        prop_assert_eq!(exported.node_count(), g.node_count());
+        // Edges of strength 0 are no link at all.
+        let cost = petgraph::algo::dijkstra(&exported, NodeIndex::new(from as usize), None, |e| {
+            let s = e.weight().strength;
+            if s > 0.0 { -s.ln() } else { f64::INFINITY }
+        });
+        for (v, got) in strongest_from(&g, from).into_iter().enumerate() {
+            let want = cost.get(&NodeIndex::new(v)).map(|c| (-c).exp()).filter(|&s| s > 0.0);
+            match (got, want) {
+                (Some(a), Some(b)) => prop_assert!((a - b).abs() <= 1e-9 * b, "node {}: {} vs {}", v, a, b),
+                (a, b) => prop_assert_eq!(a, b, "node {}", v),
+            }
+        }
+    }
 
     /// Exact ranking, ties included, against brute force.
     #[test]

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
+use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
@@ -561,6 +562,39 @@ impl ReferralGraph {
     /// Out-neighbours of a node with their links.
     pub fn out_edges(&self, node: u32) -> impl Iterator<Item = (u32, Link)> + '_ {
         self.out.row(node).1.iter().map(|&(b, strength, kind)| (b, Link { strength, kind: Some(kind) }))
+    }
+
+    /// The network as a petgraph [`DiGraph`](petgraph::graph::DiGraph), for the algorithms petgraph
+    /// offers beyond Pounce's own (components, centralities, other path problems): node `i` is this
+    /// graph's node `i`, weighted by its id; an edge per out-edge, weighted by its [`Link`] (an
+    /// undirected network has each edge both ways).
+    ///
+    /// ```
+    /// use petgraph::graph::NodeIndex;
+    /// use pounce::referral::{EdgeKind, EdgeRecord, ReferralGraph, ReferralWeights};
+    /// let edge = |a: &str, b: &str, kind| EdgeRecord { source: a.into(), target: b.into(), kind, weight: 1.0, date: None };
+    /// let records = [edge("Dana", "Tech U", EdgeKind::Alumnus), edge("Dana", "Acme", EdgeKind::WorksAt)];
+    /// let graph = ReferralGraph::build(&records, &ReferralWeights::default(), None, false);
+    /// let g = graph.to_petgraph();
+    /// assert_eq!((g.node_count(), g.edge_count()), (3, 4));
+    /// // The strongest chain from Tech U to Acme, as a shortest path over -ln(strength): 0.6 × 0.9.
+    /// let tech = NodeIndex::new(graph.node("Tech U").unwrap() as usize);
+    /// let cost = petgraph::algo::dijkstra(&g, tech, None, |e| -e.weight().strength.ln());
+    /// let acme = NodeIndex::new(graph.node("Acme").unwrap() as usize);
+    /// assert!(((-cost[&acme]).exp() - 0.54).abs() < 1e-12);
+    /// ```
+    pub fn to_petgraph(&self) -> petgraph::graph::DiGraph<String, Link> {
+        let n = self.node_count();
+        let mut g = petgraph::graph::DiGraph::with_capacity(n, self.edge_count());
+        for v in 0..n {
+            g.add_node(self.id(v as u32).to_owned());
+        }
+        for v in 0..n {
+            for (b, link) in self.out_edges(v as u32) {
+                g.add_edge(NodeIndex::new(v), NodeIndex::new(b as usize), link);
+            }
+        }
+        g
     }
 
     /// All in-edges, as `(start, sources, shares)`: the in-neighbours of node `v` are
