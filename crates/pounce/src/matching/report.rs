@@ -42,7 +42,7 @@ struct Room<'a> {
     sectors: HashMap<&'a str, u32>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Blocked {
     Full,
     Hours,
@@ -50,6 +50,13 @@ enum Blocked {
     SectorLimit,
     Rules,
     None,
+}
+
+impl Blocked {
+    /// Every kind, in the order reasons list them.
+    const ALL: [Blocked; 6] =
+        [Blocked::Full, Blocked::Hours, Blocked::InstitutionCap, Blocked::SectorLimit, Blocked::Rules, Blocked::None];
+    const COUNT: usize = Self::ALL.len();
 }
 
 impl<'a> Room<'a> {
@@ -66,8 +73,11 @@ impl<'a> Room<'a> {
             let edge = &market.edges()[e];
             room.load[edge.partner] += 1;
             room.hours[edge.partner] += edge.hours;
-            *room.inst.entry((market.projects[edge.project].institution.as_str(), edge.partner)).or_default() += 1;
-            if let Some(s) = &market.partners[edge.partner].sector {
+            // The counts only the constraints in force read.
+            if c.max_per_institution.is_some() {
+                *room.inst.entry((market.projects[edge.project].institution.as_str(), edge.partner)).or_default() += 1;
+            }
+            if let (Some(_), Some(s)) = (c.sector_limit, &market.partners[edge.partner].sector) {
                 *room.sectors.entry(s.as_str()).or_default() += 1;
             }
         }
@@ -116,17 +126,23 @@ pub fn report(strategy: &str, market: &Market, c: &Resolved, a: &Assignment, bac
         .map(|p| {
             let edge = a.edges[p];
             let mut spare = Vec::new();
-            let mut why: HashMap<Blocked, Vec<usize>> = HashMap::new();
+            // Partners by what blocks them, in `Blocked` order (only an unmatched project's reason uses them).
+            let mut why: [Vec<usize>; Blocked::COUNT] = Default::default();
             for e in market.project_edge_range(p) {
                 let q = market.edges()[e].partner;
                 if Some(e) == edge {
                     continue;
                 }
+                if edge.is_some() && spare.len() == backups {
+                    break;
+                }
                 let b = room.blocked(e);
                 if b == Blocked::None && spare.len() < backups {
                     spare.push(q);
                 }
-                why.entry(b).or_default().push(q);
+                if edge.is_none() {
+                    why[b as usize].push(q);
+                }
             }
             let reason = match edge {
                 Some(e) if c.locked[p] == Some(e) => "locked (agreed in advance)".to_owned(),
@@ -137,9 +153,7 @@ pub fn report(strategy: &str, market: &Market, c: &Resolved, a: &Assignment, bac
                 None => {
                     let n = market.project_edges(p).len();
                     let mut parts = Vec::new();
-                    let mut kinds: Vec<_> = why.into_iter().collect();
-                    kinds.sort();
-                    for (b, qs) in kinds {
+                    for (b, qs) in Blocked::ALL.into_iter().zip(why).filter(|(_, qs)| !qs.is_empty()) {
                         let k = qs.len();
                         let list = names(market, &qs);
                         parts.push(match b {
