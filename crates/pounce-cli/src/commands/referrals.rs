@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 use pounce::Scorer;
 use pounce::input::{read_outcomes_csv, read_referral_edges};
-use pounce::output::write_referrals_csv;
+use pounce::output::{push_fixed, write_referrals_csv};
 use pounce::referral::feedback::outcome_edges;
 use pounce::referral::prospects::prospects;
 use pounce::referral::{PageRankOptions, ReferralGraph, personalized_pagerank, strongest_paths};
@@ -80,40 +80,6 @@ fn load_graph(g: &GraphArgs) -> Result<(ReferralGraph, PageRankOptions)> {
     Ok((graph, PageRankOptions { damping: weights.referral.damping, ..Default::default() }))
 }
 
-/// Appends `format!("{value:.12}")`: for a finite value in [0, 2^52) from the exact binary value
-/// (ties to even, as `format!`), else through `format!`.
-fn push_fixed12(out: &mut Vec<u8>, value: f64) {
-    const SCALE: u128 = 1_000_000_000_000;
-    let bits = value.to_bits();
-    let (exponent, fraction) = ((bits >> 52) & 0x7ff, bits & ((1 << 52) - 1));
-    let (mantissa, shift) = match exponent {
-        0 => (fraction, 1074),
-        e => (fraction | 1 << 52, 1075 - e as i64),
-    };
-    if value.is_sign_negative() || exponent == 0x7ff || shift <= 0 {
-        out.extend_from_slice(format!("{value:.12}").as_bytes());
-        return;
-    }
-    // value · 10¹² = mantissa · 10¹² / 2^shift, with mantissa · 10¹² < 2⁹³.
-    let scaled = u128::from(mantissa) * SCALE;
-    let units = if shift >= 94 {
-        0 // below one half
-    } else {
-        let (q, r, half) = (scaled >> shift, scaled & ((1u128 << shift) - 1), 1u128 << (shift - 1));
-        if r > half || (r == half && q & 1 == 1) { q + 1 } else { q }
-    };
-    let mut digits = [b'0'; 12];
-    let mut fraction = units % SCALE;
-    for d in digits.iter_mut().rev() {
-        *d = b'0' + (fraction % 10) as u8;
-        fraction /= 10;
-    }
-    let whole = units / SCALE;
-    out.extend_from_slice(whole.to_string().as_bytes());
-    out.push(b'.');
-    out.extend_from_slice(&digits);
-}
-
 /// Appends a CSV field as the csv writer writes it in a record of several fields: quoted when it holds
 /// a comma, a quote or a line break, quotes doubled.
 fn push_csv_field(out: &mut Vec<u8>, field: &str) {
@@ -155,7 +121,7 @@ fn rank(a: &ReferralRankArgs) -> Result<()> {
                         for &v in chunk {
                             push_csv_field(&mut text, graph.id(v));
                             text.push(b',');
-                            push_fixed12(&mut text, pr.scores[v as usize]);
+                            push_fixed(&mut text, pr.scores[v as usize], 12);
                             text.push(b'\n');
                         }
                         text
@@ -364,34 +330,6 @@ fn generate(a: &ReferralGenerateArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fixed12_is_the_formatters() {
-        let mut seed = 7u64;
-        let mut next = move || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            seed
-        };
-        let mut values = vec![0.0, 1.0, 0.5, 2f64.powi(-13), 2f64.powi(-41), 5e-13, 4.9999999999999e-13, 1e-300];
-        values.extend([f64::MIN_POSITIVE, 5e-324, 0.9999999999995, 0.99999999999949, 1e15, 4503599627370495.5]);
-        values.extend([2f64.powi(52), 1e300, f64::INFINITY, f64::NAN, -0.0, -1.5, 123.456]);
-        for k in 0..60 {
-            values.push(2f64.powi(-k)); // many ties at 12 decimals
-            values.push(3.0 * 2f64.powi(-k - 1));
-        }
-        for _ in 0..200_000 {
-            let r = next();
-            values.push(f64::from_bits(r >> 2)); // all exponents below 2
-            values.push((r >> 11) as f64 / (1u64 << 53) as f64); // uniform in [0, 1)
-            values.push((r >> 11) as f64 * 1e-22);
-            values.push(((r >> 20) % 1_000_000_000_000_000) as f64 * 1e-13); // near the 12th decimal
-        }
-        for v in values {
-            let mut out = Vec::new();
-            push_fixed12(&mut out, v);
-            assert_eq!(String::from_utf8(out).unwrap(), format!("{v:.12}"), "{v:e}");
-        }
-    }
 
     #[test]
     fn fields_are_quoted_as_the_csv_writer_quotes_them() {
