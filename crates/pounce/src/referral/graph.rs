@@ -693,6 +693,25 @@ mod tests {
         (out, inn)
     }
 
+    /// `edges` random dated edges among `nodes` nodes, weights in eighths up to `levels` / 8, one in
+    /// `zeros` of weight 0 when given.
+    fn random_list(
+        next: &mut impl FnMut(u64) -> u64,
+        nodes: u64,
+        edges: u64,
+        zeros: Option<u64>,
+        levels: u64,
+    ) -> EdgeList {
+        let mut list = EdgeList::default();
+        for _ in 0..edges {
+            let kind = EdgeKind::ALL[next(6) as usize];
+            let weight = if zeros.is_some_and(|z| next(z) == 0) { 0.0 } else { (1 + next(levels)) as f64 / 8.0 };
+            let date = NaiveDate::from_ymd_opt(2020 + next(5) as i32, 1, 1 + next(28) as u32);
+            list.push(&format!("n{}", next(nodes)), &format!("n{}", next(nodes)), kind, weight, date);
+        }
+        list
+    }
+
     #[test]
     fn graphs_are_built_as_defined() {
         let mut seed = 29u64;
@@ -701,14 +720,9 @@ mod tests {
             (seed >> 33) % m
         };
         for round in 0..40 {
-            let mut list = EdgeList::default();
             let nodes = 1 + next(60);
-            for _ in 0..next(400) {
-                let kind = EdgeKind::ALL[next(6) as usize];
-                let weight = if round % 4 == 0 && next(8) == 0 { 0.0 } else { (1 + next(16)) as f64 / 8.0 };
-                let date = NaiveDate::from_ymd_opt(2020 + next(5) as i32, 1, 1 + next(28) as u32);
-                list.push(&format!("n{}", next(nodes)), &format!("n{}", next(nodes)), kind, weight, date);
-            }
+            let edges = next(400);
+            let list = random_list(&mut next, nodes, edges, (round % 4 == 0).then_some(8), 16);
             let as_of = NaiveDate::from_ymd_opt(2026, 1, 1);
             let w = ReferralWeights::default();
             for directed in [false, true] {
@@ -739,14 +753,9 @@ mod tests {
             (seed >> 33) % m
         };
         for round in 0..30 {
-            let mut list = EdgeList::default();
             let nodes = 2 + next(40);
-            for _ in 0..next(200) {
-                let kind = EdgeKind::ALL[next(6) as usize];
-                let weight = if round % 3 == 0 && next(10) == 0 { 0.0 } else { (1 + next(12)) as f64 / 8.0 };
-                let date = NaiveDate::from_ymd_opt(2020 + next(5) as i32, 1, 1 + next(28) as u32);
-                list.push(&format!("n{}", next(nodes)), &format!("n{}", next(nodes)), kind, weight, date);
-            }
+            let edges = next(200);
+            let list = random_list(&mut next, nodes, edges, (round % 3 == 0).then_some(10), 12);
             let as_of = NaiveDate::from_ymd_opt(2026, 1, 1);
             for directed in [false, true] {
                 let w = ReferralWeights::default();
