@@ -20,6 +20,8 @@
 //! on the order of the input files. The result is optimal like the sparse solver's (tested against
 //! it and against the OR-Library optima); which of several optima is returned may differ.
 
+use rayon::prelude::*;
+
 use super::{Assignment, Market, OptimalOptions};
 
 /// Fewest pairs (projects × partners) for which the dense solver is used.
@@ -55,16 +57,20 @@ fn solve(market: &Market, options: OptimalOptions, min_pairs: usize) -> Option<A
     let rows_are_projects = n <= m;
     let project_at = at_positions((0..n).map(|p| market.project_order(p) as usize), n);
     let partner_at = at_positions((0..m).map(|q| market.partner_order(q) as usize), m);
+    // Row by row, in parallel: a project's edges, or a partner's.
     let mut cost = vec![0.0f64; s * s];
-    for p in 0..n {
-        let r = market.project_order(p) as usize;
-        for e in &edges[market.project_edge_range(p)] {
-            let c = market.partner_order(e.partner) as usize;
-            let value = if options.minimize { e.score } else { -e.score };
-            let cell = if rows_are_projects { r * s + c } else { c * s + r };
-            cost[cell] = value;
+    let value = |e: usize| if options.minimize { edges[e].score } else { -edges[e].score };
+    cost.par_chunks_mut(s).with_min_len(16).enumerate().for_each(|(row, cells)| {
+        if rows_are_projects && row < n {
+            for e in market.project_edge_range(project_at[row]) {
+                cells[market.partner_order(edges[e].partner) as usize] = value(e);
+            }
+        } else if !rows_are_projects && row < m {
+            for &e in market.partner_edges(partner_at[row]) {
+                cells[market.project_order(edges[e].project) as usize] = value(e);
+            }
         }
-    }
+    });
     let x = lapjv(s, &cost)?;
     let mut assignment = Assignment::empty(n);
     for (row, &col) in x.iter().enumerate().take(n.min(m)) {

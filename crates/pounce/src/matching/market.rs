@@ -237,6 +237,58 @@ fn rank_segment(buf: &mut [(u64, u32, usize)], set: &mut dyn FnMut(usize, usize,
     }
 }
 
+/// The sort key of an edge in a list ranked by score: descending score (one bit pattern for -0.0
+/// and 0.0), then the other side's position in id order, then the edge's position in the list.
+fn score_key(score: f64, order: u32, pos: usize) -> u128 {
+    let score = if score == 0.0 { 0.0 } else { score };
+    (u128::from(desc_bits(score)) << 64) | (u128::from(order) << 32) | pos as u128
+}
+
+/// Hands out competition ranks of sorted [`score_key`]s, as `set(position, rank)`: equal scores
+/// share the rank of the first of them.
+fn competition_ranks(keys: &[u128], mut set: impl FnMut(usize, u32)) {
+    let mut rank = 0u32;
+    for pos in 0..keys.len() {
+        if pos == 0 || keys[pos - 1] >> 64 != keys[pos] >> 64 {
+            rank = pos as u32 + 1;
+        }
+        set(pos, rank);
+    }
+}
+
+/// Edges in project order, each project's in the order given (a stable counting sort);
+/// `project_start` are the offsets of the projects' groups.
+fn group_by_project(edges: Vec<Edge>, project_start: &[usize]) -> Vec<Edge> {
+    let mut cursor = project_start.to_vec();
+    let mut slots: Vec<Option<Edge>> = vec![None; edges.len()];
+    for e in edges {
+        slots[cursor[e.project]] = Some(e);
+        cursor[e.project] += 1;
+    }
+    slots.into_iter().map(|e| e.expect("every slot is filled once")).collect()
+}
+
+/// The "listed twice" error of the first repeated pair among edges grouped by project, if any: one
+/// pass with a mark per partner, then the exact message from the slow check.
+fn repeated_pair(
+    projects: &[MarketProject],
+    partners: &[MarketPartner],
+    edges: &[Edge],
+    project_start: &[usize],
+) -> Option<Error> {
+    let mut mark = vec![usize::MAX; partners.len()];
+    for (p, w) in project_start.windows(2).enumerate() {
+        for e in &edges[w[0]..w[1]] {
+            if std::mem::replace(&mut mark[e.partner], p) == p {
+                return Some(
+                    duplicate_error(projects, partners, edges, project_start).expect("a repeated pair is found"),
+                );
+            }
+        }
+    }
+    None
+}
+
 /// Offsets of a grouping: `start[g]..start[g + 1]` are the positions of group `g` among `n` groups.
 fn offsets(n: usize, groups: impl Iterator<Item = usize>) -> Vec<usize> {
     let mut start = vec![0usize; n + 1];
@@ -364,14 +416,7 @@ impl Market {
     ) -> Result<Market> {
         let project_start = offsets(projects.len(), edges.iter().map(|e| e.project));
         if !edges.is_sorted_by_key(|e| e.project) {
-            // Counting sort by project (stable).
-            let mut cursor = project_start.clone();
-            let mut slots: Vec<Option<Edge>> = vec![None; edges.len()];
-            for e in edges {
-                slots[cursor[e.project]] = Some(e);
-                cursor[e.project] += 1;
-            }
-            edges = slots.into_iter().map(|e| e.expect("every slot is filled once")).collect();
+            edges = group_by_project(edges, &project_start);
         }
         let pkey = |e: &Edge| (u64::from(e.project_rank) << 32) | u64::from(partner_order[e.partner]);
         let by_rank = |seg: &mut [Edge]| {
@@ -384,18 +429,9 @@ impl Market {
         } else {
             segments(&mut edges, &project_start).into_iter().for_each(by_rank);
         }
-        // A repeated pair: one pass with a mark per partner; the exact message comes from the slow check.
-        let mut mark = vec![usize::MAX; partners.len()];
-        for (p, w) in project_start.windows(2).enumerate() {
-            for e in &edges[w[0]..w[1]] {
-                if mark[e.partner] == p {
-                    let err = duplicate_error(&projects, &partners, &edges, &project_start);
-                    return Err(err.expect("a repeated pair is found"));
-                }
-                mark[e.partner] = p;
-            }
+        if let Some(err) = repeated_pair(&projects, &partners, &edges, &project_start) {
+            return Err(err);
         }
-        drop(mark);
         let (partner_start, partner_list) = match partner_index {
             Some(index) => index,
             None => {
@@ -487,7 +523,182 @@ impl Market {
         partners: Vec<MarketPartner>,
         pairs: &[(usize, usize, f64, f64)],
     ) -> Result<Market> {
-        Self::from_keyed(projects, partners, pairs.iter().map(|&(p, q, s, h)| (p, q, s, h, s, s)).collect())
+        let edges = pairs
+            .iter()
+            .map(|&(project, partner, score, hours)| Edge {
+                project,
+                partner,
+                score,
+                hours,
+                project_rank: 0,
+                partner_rank: 0,
+            })
+            .collect();
+        Self::from_score_edges(projects, partners, edges)
+    }
+
+    /// [`Market::from_scores`] of pairs given as edges in any order (their ranks are set here): the
+    /// market [`Market::from_keyed`] builds with both keys the score, without its copies. Each
+    /// project's edges are sorted by one packed integer key (score, partner id, position), each
+    /// partner's by (score, project id, position), and the partners' ranks are written back.
+    pub(crate) fn from_score_edges(
+        projects: Vec<MarketProject>,
+        partners: Vec<MarketPartner>,
+        mut edges: Vec<Edge>,
+    ) -> Result<Market> {
+        let (np, nq) = (projects.len(), partners.len());
+        let unknown = |e: &Edge| e.project >= np || e.partner >= nq;
+        let bad = |e: &Edge| unknown(e) || !e.score.is_finite() || !e.hours.is_finite() || e.hours < 0.0;
+        if let Some(e) = edges.par_iter().find_first(|e| bad(e)) {
+            return Err(Error::Unsupported(if unknown(e) {
+                format!("pair ({}, {}) names an unknown project or partner", e.project, e.partner)
+            } else {
+                format!(
+                    "pair {}–{}: score and hours must be finite (hours >= 0)",
+                    projects[e.project].id, partners[e.partner].id
+                )
+            }));
+        }
+        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        // One pass: the projects' counts, whether the edges come grouped by project (as files give
+        // them) and, while they do, whether a project names a partner twice.
+        let (mut project_start, mut partner_start) = (vec![0usize; np + 1], vec![0usize; nq + 1]);
+        let (mut grouped, mut repeated) = (true, false);
+        let mut mark = vec![usize::MAX; nq];
+        let mut last = 0;
+        for e in &edges {
+            project_start[e.project + 1] += 1;
+            partner_start[e.partner + 1] += 1;
+            grouped &= e.project >= last;
+            last = e.project;
+            repeated |= std::mem::replace(&mut mark[e.partner], e.project) == e.project;
+        }
+        drop(mark);
+        for start in [&mut project_start, &mut partner_start] {
+            for i in 1..start.len() {
+                start[i] += start[i - 1];
+            }
+        }
+        if !grouped {
+            edges = group_by_project(edges, &project_start);
+        }
+        if repeated || !grouped {
+            if let Some(err) = repeated_pair(&projects, &partners, &edges, &project_start) {
+                return Err(err);
+            }
+        }
+        let par = parallel(edges.len());
+
+        // Each project's partners: best score first, then partner id (a project names a partner once,
+        // so a segment is shorter than 2^32 and its positions fit the key's low bits).
+        let by_project = |(keys, copy): &mut (Vec<u128>, Vec<Edge>), seg: &mut [Edge]| {
+            keys.clear();
+            keys.extend(seg.iter().enumerate().map(|(i, e)| score_key(e.score, partner_order[e.partner], i)));
+            if !keys.is_sorted() {
+                keys.sort_unstable();
+                copy.clear();
+                copy.extend_from_slice(seg);
+                for (slot, &k) in seg.iter_mut().zip(keys.iter()) {
+                    *slot = copy[k as u32 as usize];
+                }
+            }
+            competition_ranks(keys, |pos, r| seg[pos].project_rank = r);
+        };
+        let segs = segments(&mut edges, &project_start);
+        if par {
+            segs.into_par_iter().with_min_len(16).for_each_init(Default::default, by_project);
+        } else {
+            let mut scratch = Default::default();
+            segs.into_iter().for_each(|seg| by_project(&mut scratch, seg));
+        }
+
+        // Each partner's projects: best score first, then project id. The keys are written as the
+        // edges are handed out to their partners (one pass in edge order), so the sorts read no edge.
+        let mut partner_list = vec![0usize; edges.len()];
+        let mut keys = vec![0u128; edges.len()];
+        // Partners in ranges of about equal edges, one a thread (at most 4: each range reads every
+        // edge) and hands out those of its own partners, into its own part of the list.
+        let ranges = if par { rayon::current_num_threads().clamp(1, 4) } else { 1 };
+        let mut bounds = vec![0usize];
+        for r in 1..ranges {
+            let q = partner_start.partition_point(|&at| at < edges.len() * r / ranges).min(nq);
+            bounds.push(q.max(bounds[r - 1]));
+        }
+        bounds.push(nq);
+        let slot_bounds: Vec<usize> = bounds.iter().map(|&q| partner_start[q]).collect();
+        let parts: Vec<_> = segments(&mut partner_list, &slot_bounds)
+            .into_iter()
+            .zip(segments(&mut keys, &slot_bounds))
+            .zip(bounds.windows(2))
+            .collect();
+        let hand_out = |((list, keys), w): ((&mut [usize], &mut [u128]), &[usize])| {
+            let (lo, hi, base) = (w[0], w[1], partner_start[w[0]]);
+            let mut cursor: Vec<usize> = partner_start[lo..hi].iter().map(|&at| at - base).collect();
+            for (i, e) in edges.iter().enumerate() {
+                if (lo..hi).contains(&e.partner) {
+                    let slot = &mut cursor[e.partner - lo];
+                    list[*slot] = i;
+                    keys[*slot] = score_key(e.score, project_order[e.project], *slot + base - partner_start[e.partner]);
+                    *slot += 1;
+                }
+            }
+        };
+        if par {
+            parts.into_par_iter().for_each(hand_out);
+        } else {
+            parts.into_iter().for_each(hand_out);
+        }
+        let mut partner_ranks = vec![0u32; edges.len()];
+        let by_partner = |copy: &mut Vec<usize>, ((seg, keys), ranks): ((&mut [usize], &mut [u128]), &mut [u32])| {
+            if !keys.is_sorted() {
+                keys.sort_unstable();
+                copy.clear();
+                copy.extend_from_slice(seg);
+                for (slot, &k) in seg.iter_mut().zip(keys.iter()) {
+                    *slot = copy[k as u32 as usize];
+                }
+            }
+            competition_ranks(keys, |pos, r| ranks[pos] = r);
+        };
+        let segs = segments(&mut partner_list, &partner_start)
+            .into_iter()
+            .zip(segments(&mut keys, &partner_start))
+            .zip(segments(&mut partner_ranks, &partner_start));
+        if par {
+            segs.collect::<Vec<_>>().into_par_iter().with_min_len(16).for_each_init(Vec::new, by_partner);
+        } else {
+            let mut copy = Vec::new();
+            segs.for_each(|seg| by_partner(&mut copy, seg));
+        }
+        drop(keys);
+        // The partners' ranks back on the edges: each thread writes its own range of edges.
+        let edges_per_range = edges.len().div_ceil(ranges).max(1);
+        let write_back = |(k, chunk): (usize, &mut [Edge])| {
+            let base = k * edges_per_range;
+            for (&i, &r) in partner_list.iter().zip(&partner_ranks) {
+                if let Some(e) = i.checked_sub(base).and_then(|i| chunk.get_mut(i)) {
+                    e.partner_rank = r;
+                }
+            }
+        };
+        if par {
+            edges.par_chunks_mut(edges_per_range).enumerate().for_each(write_back);
+        } else {
+            edges.chunks_mut(edges_per_range).enumerate().for_each(write_back);
+        }
+        drop(partner_ranks);
+        Ok(Market {
+            projects,
+            partners,
+            edges,
+            project_start,
+            partner_start,
+            partner_list,
+            project_order,
+            partner_order,
+            no_edge_reasons: vec![None; np],
+        })
     }
 
     /// Builds a market from pairs `(project, partner, score, hours, project_key, partner_key)`: the project
@@ -972,6 +1183,58 @@ mod tests {
             assert_eq!(got, want, "round {round}");
             assert_eq!(got.partner_list, want.partner_list);
             assert_eq!(got.partner_start, want.partner_start);
+        }
+    }
+
+    #[test]
+    fn score_markets_are_the_keyed_markets_of_their_scores() {
+        // The packed-key builder against the general one: ties, -0.0 against 0.0, ids out of order,
+        // pairs in file order or scattered, sparse and complete markets (the largest on the threads).
+        let mut next = crate::matching::tests::xorshift(0x51ED_2701);
+        let scores = [0.5, -0.0, 0.0, 0.25, -1.5, 1e-300, 0.75];
+        for round in 0..60 {
+            let (np, nq) = if round == 0 { (300, 250) } else { (1 + next(40) as usize, 1 + next(40) as usize) };
+            let projects: Vec<MarketProject> = (0..np)
+                .map(|i| MarketProject { id: format!("p{}", (i * 7919) % np), institution: String::new() })
+                .collect();
+            let partners: Vec<MarketPartner> = (0..nq)
+                .map(|i| MarketPartner {
+                    id: format!("q{:x}", (i * 104_729) % nq),
+                    capacity: 1,
+                    budget: None,
+                    active: true,
+                    sector: None,
+                })
+                .collect();
+            let complete = round % 4 == 0;
+            let mut pairs = Vec::new();
+            for p in 0..np {
+                for q in 0..nq {
+                    if complete || next(3) == 0 {
+                        let score = if next(2) == 0 { scores[next(7) as usize] } else { next(1000) as f64 / 999.0 };
+                        pairs.push((p, q, score, next(5) as f64));
+                    }
+                }
+            }
+            if round % 3 == 1 {
+                for i in (1..pairs.len()).rev() {
+                    pairs.swap(i, next(i as u64 + 1) as usize);
+                }
+            }
+            let keyed = |pairs: &[(usize, usize, f64, f64)]| {
+                Market::from_keyed(
+                    projects.clone(),
+                    partners.clone(),
+                    pairs.iter().map(|&(p, q, s, h)| (p, q, s, h, s, s)).collect(),
+                )
+            };
+            let got = Market::from_scores(projects.clone(), partners.clone(), &pairs).expect("valid");
+            assert_eq!(got, keyed(&pairs).expect("valid"), "round {round}");
+            if let Some(&twice) = pairs.get(next(pairs.len() as u64 + 1) as usize) {
+                pairs.push((twice.0, twice.1, 0.125, 0.0));
+                let (a, b) = (Market::from_scores(projects.clone(), partners.clone(), &pairs), keyed(&pairs));
+                assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()), "round {round}");
+            }
         }
     }
 

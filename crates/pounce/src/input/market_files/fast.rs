@@ -18,7 +18,7 @@ use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
 use crate::error::{Place, Result};
 use crate::input::csv_records::CrlfToLf;
 use crate::input::plain::{self, Plain};
-use crate::matching::{Market, MarketProject};
+use crate::matching::{Edge, Market, MarketProject};
 
 /// The trimmed, non-empty text of each of the `N` known columns of one row (`None`: absent or empty).
 pub(in crate::input) type Values<'a, const N: usize = 4> = [Option<&'a str>; N];
@@ -213,51 +213,46 @@ fn score_market_in<'b>(
     let pieces: Vec<Option<ScorePiece<'_>>> = plain.pieces(parts, min).into_par_iter().map(read).collect();
     let pieces: Vec<ScorePiece<'_>> = pieces.into_iter().collect::<Option<_>>()?;
 
-    // Projects in order of first appearance; a pair named twice within a project's run of rows is
-    // caught by the partner's last namer, and runs split over the file are checked by sorting.
+    // Projects in order of first appearance; a pair named twice is refused by the market (`None`
+    // here: the general path reports it with its lines).
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     let mut projects: Vec<MarketProject> = Vec::new();
-    let mut named_by = vec![usize::MAX; capacities.len()];
-    let mut run_of = Vec::new();
-    let (mut last, mut regrouped) = (usize::MAX, false);
-    let mut pairs = Vec::with_capacity(pieces.iter().map(|(rows, _)| rows.len()).sum());
-    for (rows, ids) in &pieces {
-        let global: Vec<usize> = ids
-            .iter()
-            .map(|&id| {
-                *index.entry(id).or_insert_with(|| {
-                    projects.push(MarketProject { id: id.to_owned(), institution: String::new() });
-                    run_of.push(false);
-                    projects.len() - 1
+    let global: Vec<Vec<usize>> = pieces
+        .iter()
+        .map(|(_, ids)| {
+            ids.iter()
+                .map(|&id| {
+                    *index.entry(id).or_insert_with(|| {
+                        projects.push(MarketProject { id: id.to_owned(), institution: String::new() });
+                        projects.len() - 1
+                    })
                 })
-            })
-            .collect();
-        for &(p, q, score, hours) in rows {
-            let (p, q) = (global[p as usize], q as usize);
-            if p != last {
-                regrouped |= std::mem::replace(&mut run_of[p], true);
-                last = p;
-            }
-            if std::mem::replace(&mut named_by[q], p) == p {
-                return None;
-            }
-            // Keyed as `Market::from_scores` keys them (each side ranks by score), without a copy.
-            pairs.push((p, q, score, hours, score, score));
-        }
+                .collect()
+        })
+        .collect();
+    drop(index);
+    let mut first = Vec::with_capacity(pieces.len() + 1);
+    first.push(0);
+    for (rows, _) in &pieces {
+        first.push(first[first.len() - 1] + rows.len());
     }
-    drop(pieces);
-    if pairs.is_empty() {
+    let total = first[pieces.len()];
+    if total == 0 {
         return None;
     }
-    if regrouped {
-        let mut keys: Vec<(usize, usize)> = pairs.iter().map(|&(p, q, ..)| (p, q)).collect();
-        keys.sort_unstable();
-        if keys.windows(2).any(|w| w[0] == w[1]) {
-            return None;
-        }
-    }
+    // Written in place, in parallel: pair `i` is row `i - first[k]` of piece `k`.
+    let edges: Vec<Edge> = (0..total)
+        .into_par_iter()
+        .with_min_len(1 << 12)
+        .map(|i| {
+            let k = first.partition_point(|&f| f <= i) - 1;
+            let (p, q, score, hours) = pieces[k].0[i - first[k]];
+            Edge { project: global[k][p as usize], partner: q as usize, score, hours, project_rank: 0, partner_rank: 0 }
+        })
+        .collect();
+    drop(pieces);
     let (partners, _) = partners_of(capacities);
-    Some(Market::from_keyed(projects, partners, pairs))
+    Market::from_score_edges(projects, partners, edges).ok().map(Ok)
 }
 
 /// `market_from_preferences` when every partner named has a capacity row and nobody ranks anyone twice.
