@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use pounce::input::{Kind, Reference, read_records};
 use pounce::{Error, Problems, Term, Weights};
+use rayon::prelude::*;
 
 use crate::BadInput;
 use crate::cli::TermArgs;
@@ -19,7 +20,26 @@ pub fn open(path: &Path) -> Result<BufReader<File>> {
 /// Reads a whole file (a large input parsed straight from its bytes), with the same bad-input error
 /// as [`open`] when it cannot be read.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| BadInput(format!("{}: cannot open: {e}", path.display())).into())
+    let whole = || std::fs::read(path).map_err(|e| BadInput(format!("{}: cannot open: {e}", path.display())).into());
+    // A large regular file is read in pieces on the threads (the copy out of the page cache is
+    // most of a read); anything else, or a file that changes size meanwhile, in one read.
+    const PIECE: usize = 4 << 20;
+    let Ok(file) = File::open(path) else { return whole() };
+    let len = match file.metadata() {
+        Ok(m) if m.is_file() && m.len() >= 4 * PIECE as u64 => usize::try_from(m.len()).ok(),
+        _ => None,
+    };
+    let Some(len) = len else { return whole() };
+    let mut bytes = vec![0u8; len];
+    let read = bytes
+        .par_chunks_mut(PIECE)
+        .enumerate()
+        .try_for_each(|(k, piece)| std::os::unix::fs::FileExt::read_exact_at(&file, piece, (k * PIECE) as u64));
+    let mut more = [0u8; 1];
+    match (read, std::os::unix::fs::FileExt::read_at(&file, &mut more, len as u64)) {
+        (Ok(()), Ok(0)) => Ok(bytes),
+        _ => whole(),
+    }
 }
 
 /// Reads projects, partners and weights, reporting the problems of all three files together.
