@@ -35,10 +35,14 @@ pub(crate) fn load(a: &MarketArgs) -> Result<Source> {
             let name = s.display().to_string();
             let bytes = files::read_bytes(s)?;
             let caps = capacities(c)?;
-            // A clean file goes straight to the market; otherwise the rows are read to report problems.
-            if let Some(market) = caps.as_deref().ok().and_then(|caps| market_from_score_bytes(&bytes, caps)) {
-                return Ok(Source::Market(Box::new(market?)));
+            // A clean file goes straight to the market (which takes the bytes, to free them early);
+            // otherwise the file is read again and its rows are checked, to report problems.
+            if let Ok(caps) = caps.as_deref() {
+                if let Some(market) = market_from_score_bytes(bytes, caps) {
+                    return Ok(Source::Market(Box::new(market?)));
+                }
             }
+            let bytes = files::read_bytes(s)?;
             let scores = g.keep(read_scores_csv(&bytes[..], &name).and_then(|r| non_empty(r, &name, "scores")))?;
             let caps = g.keep(caps)?;
             g.finish()?;

@@ -232,7 +232,11 @@ pub fn market_from_scores(scores: &[ScoreRow], scores_source: &str, capacities: 
 /// assert_eq!(market.edges().len(), 1);
 /// assert!(market_from_score_bytes(b"project,partner,score\np1,q2,0.5\n", &caps).is_none());
 /// ```
-pub fn market_from_score_bytes(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+///
+/// The bytes are taken by value: handed an owned buffer (a `Vec<u8>` of the whole file), it is
+/// released once parsed, before the market's arrays are built; on `None` it is gone, so read the
+/// file again for the general path.
+pub fn market_from_score_bytes(bytes: impl AsRef<[u8]>, capacities: &[CapacityRow]) -> Option<Result<Market>> {
     fast::score_market(bytes, capacities)
 }
 

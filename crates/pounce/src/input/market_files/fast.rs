@@ -163,61 +163,40 @@ pub(super) fn market_from_scores(scores: &[ScoreRow], capacities: &[CapacityRow]
 /// parallel, each piece's project ids numbered in the piece, then the pieces' numbers mapped to
 /// the order of first appearance in the whole file; so a file of millions of pairs costs no string
 /// per row, and the market is the same for any number of pieces.
-pub(super) fn score_market(bytes: &[u8], capacities: &[CapacityRow]) -> Option<Result<Market>> {
+pub(super) fn score_market(bytes: impl AsRef<[u8]>, capacities: &[CapacityRow]) -> Option<Result<Market>> {
     score_market_in(bytes, capacities, rayon::current_num_threads() * 2, 1 << 20)
 }
 
-/// The pairs of one piece: `(project number in the piece, partner, score, hours)`, and the piece's
-/// project ids in order of first appearance.
-type ScorePiece<'a> = (Vec<(u32, u32, f64, f64)>, Vec<&'a str>);
-
 /// [`score_market`] with the file cut into (about) `parts` pieces of at least `min` bytes.
-fn score_market_in<'b>(
-    bytes: &'b [u8],
+fn score_market_in(
+    bytes: impl AsRef<[u8]>,
     capacities: &[CapacityRow],
     parts: usize,
     min: usize,
 ) -> Option<Result<Market>> {
-    let plain = Plain::of(bytes, &["project", "partner", "score", "hours"], &["project", "partner", "score"])?;
+    let plain = Plain::of(bytes.as_ref(), &["project", "partner", "score", "hours"], &["project", "partner", "score"])?;
     let qindex: FxHashMap<&str, u32> = capacities
         .iter()
         .enumerate()
         .map(|(i, c)| Some((c.partner.as_str(), u32::try_from(i).ok()?)))
         .collect::<Option<_>>()?;
-    let read = |piece: &'b [u8]| -> Option<ScorePiece<'b>> {
-        let mut pairs = Vec::with_capacity(piece.len() / 16);
-        let mut ids: Vec<&str> = Vec::new();
-        let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut last: Option<(&str, u32)> = None;
-        plain.rows(piece, |v| {
-            let project = v[0]?;
-            let q = *qindex.get(v[1]?)?;
-            let score = plain::number(v[2]?, -1e12, 1e12)?;
-            let hours = match v[3] {
-                None => 0.0,
-                Some(s) => plain::number(s, 0.0, 1e9)?,
-            };
-            let p = match last {
-                Some((id, p)) if id == project => p,
-                _ => *numbers.entry(project).or_insert_with(|| {
-                    ids.push(project);
-                    ids.len() as u32 - 1
-                }),
-            };
-            last = Some((project, p));
-            pairs.push((p, q, score, hours));
-            Some(())
-        })?;
-        Some((pairs, ids))
-    };
-    let pieces: Vec<Option<ScorePiece<'_>>> = plain.pieces(parts, min).into_par_iter().map(read).collect();
-    let pieces: Vec<ScorePiece<'_>> = pieces.into_iter().collect::<Option<_>>()?;
+    // Each piece's rows go straight to their place among the edges: a piece has at most a row a
+    // line, so it gets that many slots, and slots left by blank lines are closed up afterwards.
+    let pieces = plain.pieces(parts, min);
+    let bounds: Vec<usize> =
+        pieces.iter().map(|p| p.iter().filter(|&&b| b == b'\n').count() + usize::from(!p.ends_with(b"\n"))).collect();
+    let blank = Edge { project: 0, partner: 0, score: 0.0, hours: 0.0, project_rank: 0, partner_rank: 0 };
+    let mut edges: Vec<Edge> = (0..bounds.iter().sum()).into_par_iter().map(|_| blank).collect();
+    let slots = split_mut(&mut edges, &bounds);
+    let read: Vec<Option<(usize, Vec<&str>)>> =
+        pieces.into_par_iter().zip(slots).map(|(piece, out)| score_rows(&plain, &qindex, piece, out)).collect();
+    let read: Vec<(usize, Vec<&str>)> = read.into_iter().collect::<Option<_>>()?;
 
     // Projects in order of first appearance; a pair named twice is refused by the market (`None`
     // here: the general path reports it with its lines).
     let mut index: FxHashMap<&str, usize> = FxHashMap::default();
     let mut projects: Vec<MarketProject> = Vec::new();
-    let global: Vec<Vec<usize>> = pieces
+    let global: Vec<Vec<usize>> = read
         .iter()
         .map(|(_, ids)| {
             ids.iter()
@@ -231,28 +210,77 @@ fn score_market_in<'b>(
         })
         .collect();
     drop(index);
-    let mut first = Vec::with_capacity(pieces.len() + 1);
-    first.push(0);
-    for (rows, _) in &pieces {
-        first.push(first[first.len() - 1] + rows.len());
+    split_mut(&mut edges, &bounds).into_par_iter().zip(&read).zip(&global).for_each(|((out, (n, _)), global)| {
+        for e in &mut out[..*n] {
+            e.project = global[e.project];
+        }
+    });
+    let counts: Vec<usize> = read.iter().map(|(n, _)| *n).collect();
+    // The file's text is needed no more: an owned buffer's memory goes to the market's arrays.
+    drop(read);
+    drop(bytes);
+    if counts != bounds {
+        // Close up the slots of blank lines (and of a last line without a row).
+        let (mut to, mut from) = (0, 0);
+        for (&n, &bound) in counts.iter().zip(&bounds) {
+            edges.copy_within(from..from + n, to);
+            (to, from) = (to + n, from + bound);
+        }
+        edges.truncate(to);
     }
-    let total = first[pieces.len()];
-    if total == 0 {
+    if edges.is_empty() {
         return None;
     }
-    // Written in place, in parallel: pair `i` is row `i - first[k]` of piece `k`.
-    let edges: Vec<Edge> = (0..total)
-        .into_par_iter()
-        .with_min_len(1 << 12)
-        .map(|i| {
-            let k = first.partition_point(|&f| f <= i) - 1;
-            let (p, q, score, hours) = pieces[k].0[i - first[k]];
-            Edge { project: global[k][p as usize], partner: q as usize, score, hours, project_rank: 0, partner_rank: 0 }
-        })
-        .collect();
-    drop(pieces);
     let (partners, _) = partners_of(capacities);
     Market::from_score_edges(projects, partners, edges).ok().map(Ok)
+}
+
+/// The rows of one piece of a plain scores file, written to `out` in order: how many, and the
+/// piece's project ids in order of first appearance (an edge's project is its number among them).
+fn score_rows<'b>(
+    plain: &Plain<'b, 4>,
+    qindex: &FxHashMap<&str, u32>,
+    piece: &'b [u8],
+    out: &mut [Edge],
+) -> Option<(usize, Vec<&'b str>)> {
+    let mut ids: Vec<&str> = Vec::new();
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut last: Option<(&str, u32)> = None;
+    let mut n = 0;
+    plain.rows(piece, |v| {
+        let project = v[0]?;
+        let q = *qindex.get(v[1]?)?;
+        let score = plain::number(v[2]?, -1e12, 1e12)?;
+        let hours = match v[3] {
+            None => 0.0,
+            Some(s) => plain::number(s, 0.0, 1e9)?,
+        };
+        let p = match last {
+            Some((id, p)) if id == project => p,
+            _ => *numbers.entry(project).or_insert_with(|| {
+                ids.push(project);
+                ids.len() as u32 - 1
+            }),
+        };
+        last = Some((project, p));
+        // The piece's own project number for now; the caller sets the file's.
+        *out.get_mut(n)? =
+            Edge { project: p as usize, partner: q as usize, score, hours, project_rank: 0, partner_rank: 0 };
+        n += 1;
+        Some(())
+    })?;
+    Some((n, ids))
+}
+
+/// `data` cut into consecutive slices of the given lengths (which add up to at most its length).
+fn split_mut<'a, T>(mut data: &'a mut [T], lengths: &[usize]) -> Vec<&'a mut [T]> {
+    let mut out = Vec::with_capacity(lengths.len());
+    for &n in lengths {
+        let (head, tail) = data.split_at_mut(n);
+        out.push(head);
+        data = tail;
+    }
+    out
 }
 
 /// `market_from_preferences` when every partner named has a capacity row and nobody ranks anyone twice.
