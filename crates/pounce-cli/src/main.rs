@@ -15,8 +15,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// mimalloc instead of the system allocator: large inputs (millions of pairs) allocate and free
-/// big arrays in turn, and mimalloc reuses what was freed and backs it with huge pages, where the
-/// system allocator returns every block to the kernel and faults it back in 4 KiB at a time.
+/// big arrays in turn, and mimalloc reuses what was freed, where the system allocator returns every
+/// large block to the kernel and faults the next one in afresh.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
