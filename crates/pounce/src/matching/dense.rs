@@ -57,10 +57,34 @@ fn solve(market: &Market, options: OptimalOptions, min_pairs: usize) -> Option<A
     let rows_are_projects = n <= m;
     let project_at = at_positions((0..n).map(|p| market.project_order(p) as usize), n);
     let partner_at = at_positions((0..m).map(|q| market.partner_order(q) as usize), m);
-    // Row by row, in parallel: a project's edges, or a partner's.
+    let (cost, least) = cost_matrix(market, options.minimize, s, (&project_at, &partner_at));
+    let x = lapjv(s, &cost, least)?;
+    let mut assignment = Assignment::empty(n);
+    for (row, &col) in x.iter().enumerate().take(n.min(m)) {
+        let (p, q) =
+            if rows_are_projects { (project_at[row], partner_at[col]) } else { (project_at[col], partner_at[row]) };
+        let e = market.project_edge_range(p).find(|&e| edges[e].partner == q)?;
+        assignment.edges[p] = Some(e);
+    }
+    Some(assignment)
+}
+
+/// The `s × s` cost matrix of a complete market (rows the smaller side, in id order; padding rows
+/// cost 0), filled row by row in parallel, with its column minima computed as the rows are filled
+/// (Jonker–Volgenant's column reduction). `at` are the projects and partners in id order.
+fn cost_matrix(
+    market: &Market,
+    minimize: bool,
+    s: usize,
+    (project_at, partner_at): (&[usize], &[usize]),
+) -> (Vec<f64>, ColumnMinima) {
+    // Row by row, in parallel: a project's edges, or a partner's; and each column's cheapest cost
+    // and (first) row, Jonker–Volgenant's column reduction, while the rows are at hand.
     let mut cost = vec![0.0f64; s * s];
-    let value = |e: usize| if options.minimize { edges[e].score } else { -edges[e].score };
-    cost.par_chunks_mut(s).with_min_len(16).enumerate().for_each(|(row, cells)| {
+    let (n, m, edges) = (market.projects.len(), market.partners.len(), market.edges());
+    let rows_are_projects = n <= m;
+    let value = |e: usize| if minimize { edges[e].score } else { -edges[e].score };
+    let fill = |mut least: ColumnMinima, (row, cells): (usize, &mut [f64])| {
         if rows_are_projects && row < n {
             for e in market.project_edge_range(project_at[row]) {
                 cells[market.partner_order(edges[e].partner) as usize] = value(e);
@@ -70,16 +94,26 @@ fn solve(market: &Market, options: OptimalOptions, min_pairs: usize) -> Option<A
                 cells[market.project_order(edges[e].project) as usize] = value(e);
             }
         }
+        for (j, &c) in cells.iter().enumerate() {
+            if c < least.0[j] {
+                least.0[j] = c;
+                least.1[j] = row;
+            }
+        }
+        least
+    };
+    let none = || (vec![f64::INFINITY; s], vec![0usize; s]);
+    // Rows in order: a later piece's row takes a column only when strictly cheaper.
+    let least = cost.par_chunks_mut(s).with_min_len(16).enumerate().fold(none, fill).reduce(none, |mut a, b| {
+        for j in 0..s {
+            if b.0[j] < a.0[j] {
+                a.0[j] = b.0[j];
+                a.1[j] = b.1[j];
+            }
+        }
+        a
     });
-    let x = lapjv(s, &cost)?;
-    let mut assignment = Assignment::empty(n);
-    for (row, &col) in x.iter().enumerate().take(n.min(m)) {
-        let (p, q) =
-            if rows_are_projects { (project_at[row], partner_at[col]) } else { (project_at[col], partner_at[row]) };
-        let e = market.project_edge_range(p).find(|&e| edges[e].partner == q)?;
-        assignment.edges[p] = Some(e);
-    }
-    Some(assignment)
+    (cost, least)
 }
 
 /// `at[position] = index` for a permutation given as the position of each index.
@@ -91,14 +125,13 @@ fn at_positions(positions: impl Iterator<Item = usize>, len: usize) -> Vec<usize
     at
 }
 
-/// Jonker–Volgenant on the `s × s` row-major matrix `c` (minimising): the column of each row, or
-/// `None` if the searches do not converge (which finite costs rule out).
-fn lapjv(s: usize, c: &[f64]) -> Option<Vec<usize>> {
-    let mut x = vec![NONE; s];
-    let mut y = vec![NONE; s];
-    let mut v = vec![f64::INFINITY; s];
-    // Column reduction: each column's price is its cheapest cost; its cheapest row takes it when free.
-    let mut cheapest = vec![0usize; s];
+/// Each column's least cost and the first row that has it.
+type ColumnMinima = (Vec<f64>, Vec<usize>);
+
+/// The [`ColumnMinima`] of the `s × s` row-major matrix `c`.
+#[cfg(test)]
+fn column_minima(s: usize, c: &[f64]) -> ColumnMinima {
+    let (mut v, mut cheapest) = (vec![f64::INFINITY; s], vec![0usize; s]);
     for i in 0..s {
         for (j, &cost) in c[i * s..(i + 1) * s].iter().enumerate() {
             if cost < v[j] {
@@ -107,6 +140,15 @@ fn lapjv(s: usize, c: &[f64]) -> Option<Vec<usize>> {
             }
         }
     }
+    (v, cheapest)
+}
+
+/// Jonker–Volgenant on the `s × s` row-major matrix `c` (minimising), given its column minima: the column of each row, or
+/// `None` if the searches do not converge (which finite costs rule out).
+fn lapjv(s: usize, c: &[f64], (mut v, cheapest): ColumnMinima) -> Option<Vec<usize>> {
+    let mut x = vec![NONE; s];
+    let mut y = vec![NONE; s];
+    // Column reduction: each column's price is its cheapest cost; its cheapest row takes it when free.
     let mut unique = vec![true; s];
     for j in (0..s).rev() {
         let i = cheapest[j];
@@ -387,6 +429,21 @@ mod tests {
             }
         }
         assert!(checked > 300, "{checked}");
+    }
+
+    #[test]
+    fn column_minima_while_filling_are_the_first_cheapest_rows() {
+        // Few distinct scores (ties in every column), both shapes, enough rows for several pieces.
+        for (seed, n, m) in [(1, 300, 200), (2, 200, 300), (3, 257, 257)] {
+            let market = complete(seed, n, m, 3, -1.0);
+            let s = n.max(m);
+            let project_at = at_positions((0..n).map(|p| market.project_order(p) as usize), n);
+            let partner_at = at_positions((0..m).map(|q| market.partner_order(q) as usize), m);
+            for minimize in [false, true] {
+                let (cost, least) = cost_matrix(&market, minimize, s, (&project_at, &partner_at));
+                assert_eq!(least, column_minima(s, &cost), "seed {seed}, minimize {minimize}");
+            }
+        }
     }
 
     #[test]

@@ -289,6 +289,49 @@ fn repeated_pair(
     None
 }
 
+/// What one pass over a run of edges finds (see [`Market::from_score_edges`]).
+struct Scan {
+    /// Edges per project and per partner.
+    projects: Vec<usize>,
+    partners: Vec<usize>,
+    /// The first invalid edge (index among all edges).
+    bad: Option<usize>,
+    /// Whether the run is grouped by project, and whether a project of it names a partner twice
+    /// (found while it is grouped).
+    grouped: bool,
+    repeated: bool,
+    /// The run's first and last project.
+    first: Option<usize>,
+    last: usize,
+    /// The project that last named each partner.
+    mark: Vec<usize>,
+}
+
+impl Scan {
+    fn new(np: usize, nq: usize) -> Scan {
+        Scan {
+            projects: vec![0; np],
+            partners: vec![0; nq],
+            bad: None,
+            grouped: true,
+            repeated: false,
+            first: None,
+            last: 0,
+            mark: vec![usize::MAX; nq],
+        }
+    }
+
+    /// Counts a valid edge.
+    fn add(&mut self, e: &Edge) {
+        self.projects[e.project] += 1;
+        self.partners[e.partner] += 1;
+        self.first.get_or_insert(e.project);
+        self.grouped &= e.project >= self.last;
+        self.last = e.project;
+        self.repeated |= std::mem::replace(&mut self.mark[e.partner], e.project) == e.project;
+    }
+}
+
 /// Offsets of a grouping: `start[g]..start[g + 1]` are the positions of group `g` among `n` groups.
 fn offsets(n: usize, groups: impl Iterator<Item = usize>) -> Vec<usize> {
     let mut start = vec![0usize; n + 1];
@@ -547,10 +590,37 @@ impl Market {
         mut edges: Vec<Edge>,
     ) -> Result<Market> {
         let (np, nq) = (projects.len(), partners.len());
-        let unknown = |e: &Edge| e.project >= np || e.partner >= nq;
-        let bad = |e: &Edge| unknown(e) || !e.score.is_finite() || !e.hours.is_finite() || e.hours < 0.0;
-        if let Some(e) = edges.par_iter().find_first(|e| bad(e)) {
-            return Err(Error::Unsupported(if unknown(e) {
+        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
+        let par = parallel(edges.len());
+        // One pass, in pieces on the threads (cut where the project changes): each side's counts,
+        // the first invalid edge, whether the edges come grouped by project (as files give them)
+        // and, while they do, whether a project names a partner twice.
+        let pieces = if par { rayon::current_num_threads().clamp(1, 8) } else { 1 };
+        let mut cuts = vec![0];
+        for k in 1..pieces {
+            let mut at = (edges.len() * k / pieces).max(cuts[k - 1]);
+            while at > 0 && at < edges.len() && edges[at].project == edges[at - 1].project {
+                at += 1;
+            }
+            cuts.push(at);
+        }
+        cuts.push(edges.len());
+        let scan = |w: &[usize]| {
+            let mut scan = Scan::new(np, nq);
+            for (i, e) in edges[w[0]..w[1]].iter().enumerate() {
+                if e.project >= np || e.partner >= nq || !e.score.is_finite() || !e.hours.is_finite() || e.hours < 0.0 {
+                    scan.bad = Some(w[0] + i);
+                    break;
+                }
+                scan.add(e);
+            }
+            scan
+        };
+        let scans: Vec<Scan> =
+            if par { cuts.par_windows(2).map(scan).collect() } else { cuts.windows(2).map(scan).collect() };
+        if let Some(e) = scans.iter().find_map(|s| s.bad).map(|i| &edges[i]) {
+            return Err(Error::Unsupported(if e.project >= np || e.partner >= nq {
                 format!("pair ({}, {}) names an unknown project or partner", e.project, e.partner)
             } else {
                 format!(
@@ -559,22 +629,19 @@ impl Market {
                 )
             }));
         }
-        let project_order = id_order(&projects.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
-        let partner_order = id_order(&partners.iter().map(|p| p.id.as_str()).collect::<Vec<_>>());
-        // One pass: the projects' counts, whether the edges come grouped by project (as files give
-        // them) and, while they do, whether a project names a partner twice.
+        let grouped = scans.iter().all(|s| s.grouped)
+            && scans.windows(2).all(|w| w[0].first.is_none_or(|_| w[1].first.is_none_or(|f| w[0].last <= f)));
+        let repeated = scans.iter().any(|s| s.repeated);
         let (mut project_start, mut partner_start) = (vec![0usize; np + 1], vec![0usize; nq + 1]);
-        let (mut grouped, mut repeated) = (true, false);
-        let mut mark = vec![usize::MAX; nq];
-        let mut last = 0;
-        for e in &edges {
-            project_start[e.project + 1] += 1;
-            partner_start[e.partner + 1] += 1;
-            grouped &= e.project >= last;
-            last = e.project;
-            repeated |= std::mem::replace(&mut mark[e.partner], e.project) == e.project;
+        for s in &scans {
+            for (total, n) in project_start[1..].iter_mut().zip(&s.projects) {
+                *total += n;
+            }
+            for (total, n) in partner_start[1..].iter_mut().zip(&s.partners) {
+                *total += n;
+            }
         }
-        drop(mark);
+        drop(scans);
         for start in [&mut project_start, &mut partner_start] {
             for i in 1..start.len() {
                 start[i] += start[i - 1];
@@ -588,7 +655,6 @@ impl Market {
                 return Err(err);
             }
         }
-        let par = parallel(edges.len());
 
         // Each project's partners: best score first, then partner id (a project names a partner once,
         // so a segment is shorter than 2^32 and its positions fit the key's low bits).

@@ -180,6 +180,9 @@ fn score_market_in(
         .enumerate()
         .map(|(i, c)| Some((c.partner.as_str(), u32::try_from(i).ok()?)))
         .collect::<Option<_>>()?;
+    if qindex.len() != capacities.len() {
+        return None; // a partner listed twice: the general path's to report
+    }
     // Each piece's rows go straight to their place among the edges: a piece has at most a row a
     // line, so it gets that many slots, and slots left by blank lines are closed up afterwards.
     let pieces = plain.pieces(parts, min);
@@ -188,8 +191,11 @@ fn score_market_in(
     let blank = Edge { project: 0, partner: 0, score: 0.0, hours: 0.0, project_rank: 0, partner_rank: 0 };
     let mut edges: Vec<Edge> = (0..bounds.iter().sum()).into_par_iter().map(|_| blank).collect();
     let slots = split_mut(&mut edges, &bounds);
-    let read: Vec<Option<(usize, Vec<&str>)>> =
-        pieces.into_par_iter().zip(slots).map(|(piece, out)| score_rows(&plain, &qindex, piece, out)).collect();
+    let read: Vec<Option<(usize, Vec<&str>)>> = pieces
+        .into_par_iter()
+        .zip(slots)
+        .map(|(piece, out)| score_rows(&plain, capacities, &qindex, piece, out))
+        .collect();
     let read: Vec<(usize, Vec<&str>)> = read.into_iter().collect::<Option<_>>()?;
 
     // Projects in order of first appearance; a pair named twice is refused by the market (`None`
@@ -239,6 +245,7 @@ fn score_market_in(
 /// piece's project ids in order of first appearance (an edge's project is its number among them).
 fn score_rows<'b>(
     plain: &Plain<'b, 4>,
+    capacities: &[CapacityRow],
     qindex: &FxHashMap<&str, u32>,
     piece: &'b [u8],
     out: &mut [Edge],
@@ -246,10 +253,18 @@ fn score_rows<'b>(
     let mut ids: Vec<&str> = Vec::new();
     let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
     let mut last: Option<(&str, u32)> = None;
+    // Files often name the partners in the same order for every project: the one after the last
+    // row's is tried first, without hashing.
+    let mut next = 0u32;
     let mut n = 0;
     plain.rows(piece, |v| {
         let project = v[0]?;
-        let q = *qindex.get(v[1]?)?;
+        let partner = v[1]?;
+        let q = match capacities.get(next as usize) {
+            Some(c) if c.partner == partner => next,
+            _ => *qindex.get(partner)?,
+        };
+        next = q + 1;
         let score = plain::number(v[2]?, -1e12, 1e12)?;
         let hours = match v[3] {
             None => 0.0,
