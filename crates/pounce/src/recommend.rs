@@ -160,6 +160,22 @@ pub fn recommend(scorer: &Scorer<'_>, k: usize, side: Side, progress: &(dyn Fn(u
     recommend_above(scorer, k, side, None, progress)
 }
 
+/// Bytes of the columnar partner pool that [`recommend`] scans for each project (`Side::Projects`),
+/// or `None` when the scorer does not take the columnar path (a project wanting more than 64
+/// skills): the "one pass over the partner columns" of a memory-bandwidth floor.
+///
+/// ```
+/// use pounce::{recommend::column_bytes, Scorer, Weights};
+/// # let term = pounce::doc_example_term();
+/// let scorer = Scorer::new(&term, &Weights::default());
+/// let bytes = column_bytes(&scorer).unwrap();
+/// assert!(bytes >= term.partners.len() * 40);
+/// ```
+pub fn column_bytes(scorer: &Scorer<'_>) -> Option<usize> {
+    let ties = id_ranks(scorer.term().partners.iter().map(|q| q.id.as_str()));
+    fast::supported(scorer).then(|| Pool::new(scorer, &ties).bytes())
+}
+
 /// [`recommend`] with a floor per subject: counterparts scoring below `floors[subject]` are left
 /// out of the picks (they are still counted as considered and feasible). A caller that already
 /// holds k candidates at least as good as the floor (the chunked recommender) loses nothing, and

@@ -277,6 +277,34 @@ impl Pool {
         self.order.len()
     }
 
+    /// Bytes of the columns and block summaries a scan reads (the referral table aside).
+    pub(crate) fn bytes(&self) -> usize {
+        fn size<T>(v: &[T]) -> usize {
+            std::mem::size_of_val(v)
+        }
+        size(&self.order)
+            + size(&self.ind_start)
+            + size(&self.ind)
+            + size(&self.sk_start)
+            + size(&self.sk)
+            + size(&self.loc)
+            + size(&self.band)
+            + size(&self.hours)
+            + size(&self.contacts)
+            + size(&self.level)
+            + size(&self.offers)
+            + size(&self.from)
+            + size(&self.to)
+            + size(&self.ip)
+            + size(&self.excl)
+            + size(&self.codes)
+            + size(&self.locs)
+            + size(&self.blocks)
+            + size(&self.blk_codes)
+            + size(&self.blk_skills)
+            + size(&self.blk_locs)
+    }
+
     /// Number of blocks.
     pub(crate) fn blocks(&self) -> usize {
         self.blocks.len()
