@@ -289,6 +289,13 @@ fn repeated_pair(
     None
 }
 
+/// A piece of edges to hand out to their partners: its range, and its edges per partner.
+type HandOutPiece = (std::ops::Range<usize>, Vec<usize>);
+
+/// A piece's runs of the partner list and of the sort keys, one per partner, and each run's
+/// offset among its partner's slots.
+type Runs<'a> = (Vec<&'a mut [usize]>, Vec<&'a mut [u128]>, Vec<usize>);
+
 /// What one pass over a run of edges finds (see [`Market::from_score_edges`]).
 struct Scan {
     /// Edges per project and per partner.
@@ -629,8 +636,9 @@ impl Market {
                 )
             }));
         }
-        let grouped = scans.iter().all(|s| s.grouped)
-            && scans.windows(2).all(|w| w[0].first.is_none_or(|_| w[1].first.is_none_or(|f| w[0].last <= f)));
+        // Grouped: each piece is, and each non-empty piece starts at or after the previous one's end.
+        let ends: Vec<(usize, usize)> = scans.iter().filter_map(|s| s.first.map(|f| (f, s.last))).collect();
+        let grouped = scans.iter().all(|s| s.grouped) && ends.windows(2).all(|w| w[0].1 <= w[1].0);
         let repeated = scans.iter().any(|s| s.repeated);
         let (mut project_start, mut partner_start) = (vec![0usize; np + 1], vec![0usize; nq + 1]);
         for s in &scans {
@@ -641,7 +649,6 @@ impl Market {
                 *total += n;
             }
         }
-        drop(scans);
         for start in [&mut project_start, &mut partner_start] {
             for i in 1..start.len() {
                 start[i] += start[i - 1];
@@ -683,37 +690,55 @@ impl Market {
         // edges are handed out to their partners (one pass in edge order), so the sorts read no edge.
         let mut partner_list = vec![0usize; edges.len()];
         let mut keys = vec![0u128; edges.len()];
-        // Partners in ranges of about equal edges, one a thread (at most 4: each range reads every
-        // edge) and hands out those of its own partners, into its own part of the list.
-        let ranges = if par { rayon::current_num_threads().clamp(1, 4) } else { 1 };
-        let mut bounds = vec![0usize];
-        for r in 1..ranges {
-            let q = partner_start.partition_point(|&at| at < edges.len() * r / ranges).min(nq);
-            bounds.push(q.max(bounds[r - 1]));
-        }
-        bounds.push(nq);
-        let slot_bounds: Vec<usize> = bounds.iter().map(|&q| partner_start[q]).collect();
-        let parts: Vec<_> = segments(&mut partner_list, &slot_bounds)
-            .into_iter()
-            .zip(segments(&mut keys, &slot_bounds))
-            .zip(bounds.windows(2))
+        // Edges handed out to their partners piece by piece on the threads: pieces of whole projects
+        // (the scan's pieces when the edges came grouped), each partner's slots cut into one run per
+        // piece, in piece order, so each piece writes its own runs.
+        let pieces: Vec<HandOutPiece> = if grouped {
+            cuts.windows(2).zip(scans).map(|(w, s)| (w[0]..w[1], s.partners)).collect()
+        } else {
+            drop(scans);
+            let mut cuts = vec![0];
+            for k in 1..pieces {
+                let p = project_start.partition_point(|&at| at < edges.len() * k / pieces).min(np);
+                cuts.push(project_start[p].max(cuts[k - 1]));
+            }
+            cuts.push(edges.len());
+            let count = |w: &[usize]| {
+                let mut n = vec![0usize; nq];
+                edges[w[0]..w[1]].iter().for_each(|e| n[e.partner] += 1);
+                (w[0]..w[1], n)
+            };
+            if par { cuts.par_windows(2).map(count).collect() } else { cuts.windows(2).map(count).collect() }
+        };
+        let mut runs: Vec<Runs<'_>> = (0..pieces.len())
+            .map(|_| (Vec::with_capacity(nq), Vec::with_capacity(nq), Vec::with_capacity(nq)))
             .collect();
-        let hand_out = |((list, keys), w): ((&mut [usize], &mut [u128]), &[usize])| {
-            let (lo, hi, base) = (w[0], w[1], partner_start[w[0]]);
-            let mut cursor: Vec<usize> = partner_start[lo..hi].iter().map(|&at| at - base).collect();
-            for (i, e) in edges.iter().enumerate() {
-                if (lo..hi).contains(&e.partner) {
-                    let slot = &mut cursor[e.partner - lo];
-                    list[*slot] = i;
-                    keys[*slot] = score_key(e.score, project_order[e.project], *slot + base - partner_start[e.partner]);
-                    *slot += 1;
-                }
+        let (mut list_rest, mut keys_rest) = (&mut partner_list[..], &mut keys[..]);
+        for q in 0..nq {
+            let mut before = 0;
+            for (k, (_, counts)) in pieces.iter().enumerate() {
+                let (list, rest) = list_rest.split_at_mut(counts[q]);
+                let (key, rest_keys) = keys_rest.split_at_mut(counts[q]);
+                (list_rest, keys_rest) = (rest, rest_keys);
+                runs[k].0.push(list);
+                runs[k].1.push(key);
+                runs[k].2.push(before);
+                before += counts[q];
+            }
+        }
+        let hand_out = |((range, _), (mut lists, mut keys, before)): (HandOutPiece, Runs<'_>)| {
+            let mut filled = vec![0usize; nq];
+            for (i, e) in edges[range.clone()].iter().enumerate() {
+                let (q, j) = (e.partner, filled[e.partner]);
+                lists[q][j] = range.start + i;
+                keys[q][j] = score_key(e.score, project_order[e.project], before[q] + j);
+                filled[q] += 1;
             }
         };
         if par {
-            parts.into_par_iter().for_each(hand_out);
+            pieces.into_par_iter().zip(runs).for_each(hand_out);
         } else {
-            parts.into_iter().for_each(hand_out);
+            pieces.into_iter().zip(runs).for_each(hand_out);
         }
         let mut partner_ranks = vec![0u32; edges.len()];
         let by_partner = |copy: &mut Vec<usize>, ((seg, keys), ranks): ((&mut [usize], &mut [u128]), &mut [u32])| {
@@ -739,6 +764,7 @@ impl Market {
         }
         drop(keys);
         // The partners' ranks back on the edges: each thread writes its own range of edges.
+        let ranges = if par { rayon::current_num_threads().clamp(1, 4) } else { 1 };
         let edges_per_range = edges.len().div_ceil(ranges).max(1);
         let write_back = |(k, chunk): (usize, &mut [Edge])| {
             let base = k * edges_per_range;
@@ -1302,6 +1328,37 @@ mod tests {
                 assert_eq!(a.map_err(|e| e.to_string()), b.map_err(|e| e.to_string()), "round {round}");
             }
         }
+    }
+
+    #[test]
+    fn score_markets_on_four_threads_in_any_order() {
+        // The threaded paths of the packed-key builder (65,536 pairs and more), on four threads:
+        // a long first project that leaves pieces empty, then projects of lower index (not grouped
+        // by index), and a shuffled complete market.
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(4).build().expect("a pool");
+        let mut next = crate::matching::tests::xorshift(0xF0_0D);
+        let market = |np: usize, nq: usize, pairs: &[(usize, usize, f64, f64)]| {
+            let projects: Vec<MarketProject> =
+                (0..np).map(|i| MarketProject { id: format!("p{i}"), institution: String::new() }).collect();
+            let partners: Vec<MarketPartner> = (0..nq)
+                .map(|i| MarketPartner { id: format!("q{i}"), capacity: 1, budget: None, active: true, sector: None })
+                .collect();
+            let keyed = pairs.iter().map(|&(p, q, s, h)| (p, q, s, h, s, s)).collect();
+            let want = Market::from_keyed(projects.clone(), partners.clone(), keyed).expect("valid");
+            let got = pool.install(|| Market::from_scores(projects, partners, pairs)).expect("valid");
+            assert_eq!(got, want);
+        };
+        let mut long: Vec<(usize, usize, f64, f64)> =
+            (0..70_000).map(|q| (2, q, next(100) as f64 / 7.0, 0.0)).collect();
+        long.extend((0..5).map(|q| (0, q * 3, next(100) as f64, 1.0)));
+        long.extend((0..5).map(|q| (1, q * 5, next(100) as f64, 2.0)));
+        market(3, 70_000, &long);
+        let mut shuffled: Vec<(usize, usize, f64, f64)> =
+            (0..300 * 250).map(|i| (i / 250, i % 250, next(50) as f64 / 49.0, 0.0)).collect();
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, next(i as u64 + 1) as usize);
+        }
+        market(300, 250, &shuffled);
     }
 
     #[test]
