@@ -244,6 +244,19 @@ fn score_key(score: f64, order: u32, pos: usize) -> u128 {
     (u128::from(desc_bits(score)) << 64) | (u128::from(order) << 32) | pos as u128
 }
 
+/// Sorts `keys` ([`score_key`]s of `items`, positions in their low bits) and puts `items` in the
+/// same order, through `copy`; nothing moves when the keys are in order already.
+fn sort_by_score_keys<T: Copy>(keys: &mut [u128], items: &mut [T], copy: &mut Vec<T>) {
+    if !keys.is_sorted() {
+        keys.sort_unstable();
+        copy.clear();
+        copy.extend_from_slice(items);
+        for (slot, &k) in items.iter_mut().zip(keys.iter()) {
+            *slot = copy[k as u32 as usize];
+        }
+    }
+}
+
 /// Hands out competition ranks of sorted [`score_key`]s, as `set(position, rank)`: equal scores
 /// share the rank of the first of them.
 fn competition_ranks(keys: &[u128], mut set: impl FnMut(usize, u32)) {
@@ -668,14 +681,7 @@ impl Market {
         let by_project = |(keys, copy): &mut (Vec<u128>, Vec<Edge>), seg: &mut [Edge]| {
             keys.clear();
             keys.extend(seg.iter().enumerate().map(|(i, e)| score_key(e.score, partner_order[e.partner], i)));
-            if !keys.is_sorted() {
-                keys.sort_unstable();
-                copy.clear();
-                copy.extend_from_slice(seg);
-                for (slot, &k) in seg.iter_mut().zip(keys.iter()) {
-                    *slot = copy[k as u32 as usize];
-                }
-            }
+            sort_by_score_keys(keys, seg, copy);
             competition_ranks(keys, |pos, r| seg[pos].project_rank = r);
         };
         let segs = segments(&mut edges, &project_start);
@@ -742,14 +748,7 @@ impl Market {
         }
         let mut partner_ranks = vec![0u32; edges.len()];
         let by_partner = |copy: &mut Vec<usize>, ((seg, keys), ranks): ((&mut [usize], &mut [u128]), &mut [u32])| {
-            if !keys.is_sorted() {
-                keys.sort_unstable();
-                copy.clear();
-                copy.extend_from_slice(seg);
-                for (slot, &k) in seg.iter_mut().zip(keys.iter()) {
-                    *slot = copy[k as u32 as usize];
-                }
-            }
+            sort_by_score_keys(keys, seg, copy);
             competition_ranks(keys, |pos, r| ranks[pos] = r);
         };
         let segs = segments(&mut partner_list, &partner_start)
