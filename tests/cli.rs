@@ -128,6 +128,22 @@ fn out_writes_the_file_and_leaves_no_temporary() {
     assert_eq!(names.len(), 1, "{names:?}");
 }
 
+#[cfg(unix)]
+#[test]
+fn out_to_a_named_pipe_writes_through_it() {
+    // A device or pipe at --out (/dev/null, a FIFO) is written to, never replaced by a file.
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("recs.pipe");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let path = fifo.clone();
+    let reader = std::thread::spawn(move || std::fs::read_to_string(path).unwrap());
+    recommend(&["--format", "csv", "--out", fifo.to_str().unwrap()]).assert().success().stdout("");
+    // Renaming over the pipe would have left a regular file here (and the reader waiting).
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(reader.join().unwrap().starts_with("project,rank,partner,score"));
+}
+
 #[test]
 fn bad_input_lists_every_problem_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();

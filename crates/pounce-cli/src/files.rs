@@ -69,9 +69,22 @@ pub fn term_from(projects_path: &Path, partners_path: &Path, weights_path: Optio
 
 /// Writes output to `out` atomically (a temporary file in the same directory, renamed into place
 /// once complete), or to standard output when `out` is `None`. On failure or interruption (see
-/// [`crate::interrupt`]) nothing is left behind and a previous file at `out` is unchanged.
+/// [`crate::interrupt`]) nothing is left behind and a previous file at `out` is unchanged. A device
+/// or a named pipe at `out` (`/dev/null`, a FIFO) is written directly: renaming over it would
+/// replace it with a regular file.
 pub fn write_output(out: Option<&Path>, write: impl FnOnce(&mut dyn Write, &str) -> pounce::Result<()>) -> Result<()> {
+    let special = out.and_then(|p| std::fs::metadata(p).ok()).is_some_and(|m| !m.is_file() && !m.is_dir());
     match out {
+        Some(path) if special => {
+            let name = path.display().to_string();
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| BadInput(format!("{name}: cannot open for writing: {e}")))?;
+            let mut w = BufWriter::new(file);
+            write(&mut w, &name)?;
+            w.flush().with_context(|| format!("{name}: cannot write"))
+        }
         None => {
             let stdout = std::io::stdout();
             let mut w = BufWriter::new(stdout.lock());
