@@ -365,7 +365,7 @@ fn offsets(n: usize, groups: impl Iterator<Item = usize>) -> Vec<usize> {
 }
 
 /// Splits `data` into the consecutive segments `start[g]..start[g + 1]`.
-fn segments<'a, T>(mut data: &'a mut [T], start: &[usize]) -> Vec<&'a mut [T]> {
+pub(crate) fn segments<'a, T>(mut data: &'a mut [T], start: &[usize]) -> Vec<&'a mut [T]> {
     let mut out = Vec::with_capacity(start.len().saturating_sub(1));
     for w in start.windows(2) {
         let (head, tail) = data.split_at_mut(w[1] - w[0]);

@@ -18,6 +18,7 @@ use super::{CapacityRow, PreferenceRow, ScoreRow, partners_of};
 use crate::error::{Place, Result};
 use crate::input::csv_records::CrlfToLf;
 use crate::input::plain::{self, Plain};
+use crate::matching::market::segments;
 use crate::matching::{Edge, Market, MarketProject};
 
 /// The trimmed, non-empty text of each of the `N` known columns of one row (`None`: absent or empty).
@@ -189,8 +190,12 @@ fn score_market_in(
     let bounds: Vec<usize> =
         pieces.iter().map(|p| p.iter().filter(|&&b| b == b'\n').count() + usize::from(!p.ends_with(b"\n"))).collect();
     let blank = Edge { project: 0, partner: 0, score: 0.0, hours: 0.0, project_rank: 0, partner_rank: 0 };
-    let mut edges: Vec<Edge> = (0..bounds.iter().sum()).into_par_iter().map(|_| blank).collect();
-    let slots = split_mut(&mut edges, &bounds);
+    let mut starts = vec![0usize];
+    for &n in &bounds {
+        starts.push(starts[starts.len() - 1] + n);
+    }
+    let mut edges: Vec<Edge> = (0..starts[bounds.len()]).into_par_iter().map(|_| blank).collect();
+    let slots = segments(&mut edges, &starts);
     let read: Vec<Option<(usize, Vec<&str>)>> = pieces
         .into_par_iter()
         .zip(slots)
@@ -216,7 +221,7 @@ fn score_market_in(
         })
         .collect();
     drop(index);
-    split_mut(&mut edges, &bounds).into_par_iter().zip(&read).zip(&global).for_each(|((out, (n, _)), global)| {
+    segments(&mut edges, &starts).into_par_iter().zip(&read).zip(&global).for_each(|((out, (n, _)), global)| {
         for e in &mut out[..*n] {
             e.project = global[e.project];
         }
@@ -285,17 +290,6 @@ fn score_rows<'b>(
         Some(())
     })?;
     Some((n, ids))
-}
-
-/// `data` cut into consecutive slices of the given lengths (which add up to at most its length).
-fn split_mut<'a, T>(mut data: &'a mut [T], lengths: &[usize]) -> Vec<&'a mut [T]> {
-    let mut out = Vec::with_capacity(lengths.len());
-    for &n in lengths {
-        let (head, tail) = data.split_at_mut(n);
-        out.push(head);
-        data = tail;
-    }
-    out
 }
 
 /// `market_from_preferences` when every partner named has a capacity row and nobody ranks anyone twice.
