@@ -46,7 +46,7 @@ fn bench_strategies(c: &mut Criterion) {
         Builtin::Greedy,
         Builtin::RankSum,
         Builtin::Optimal(OptimalOptions::default()),
-        Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false }),
+        Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT }),
         Builtin::Stable(Proposer::Projects),
         Builtin::Stable(Proposer::Partners),
         Builtin::RankMaximal,

@@ -371,7 +371,7 @@ pub fn strategies() -> Vec<Builtin> {
         Builtin::Greedy,
         Builtin::RankSum,
         Builtin::Optimal(OptimalOptions::default()),
-        Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false }),
+        Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT }),
         Builtin::Stable(Proposer::Projects),
         Builtin::Stable(Proposer::Partners),
         Builtin::RankMaximal,

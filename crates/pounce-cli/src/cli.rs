@@ -256,6 +256,15 @@ pub struct StrategyArgs {
     /// optimal: treat scores as costs and minimise (implies --max-matches).
     #[arg(long)]
     pub minimize: bool,
+    /// optimal under constraints: stop after SECONDS with the best assignment found; the summary
+    /// then gives the bound and the gap and never calls it optimal (exit code 0, a warning on
+    /// standard error). Without it the solve runs to proven optimality.
+    #[arg(long, value_name = "SECONDS")]
+    pub time_limit: Option<f64>,
+    /// optimal under constraints: the solver. `pounce` is built in (pure Rust); `highs` needs a
+    /// build with `--features highs` (cmake and libclang); `auto` takes HiGHS when built in.
+    #[arg(long, value_name = "SOLVER")]
+    pub mip_solver: Option<String>,
     /// stable: who proposes.
     #[arg(long, value_enum)]
     pub proposer: Option<ProposerArg>,

@@ -144,6 +144,9 @@ pub enum Error {
     /// A request the library cannot honour (an option out of range, an impossible combination).
     #[error("{0}")]
     Unsupported(String),
+    /// A fault of Pounce itself (a solver that misbehaved, a broken invariant): please report it.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {

@@ -293,7 +293,7 @@ pub fn justified_envy(market: &Market, a: &Assignment) -> usize {
 /// let projects = vec![MarketProject { id: "P0".into(), institution: String::new() }];
 /// let partners = vec![MarketPartner { id: "Q0".into(), capacity: 4, budget: None, active: true, sector: None }];
 /// let market = Market::from_scores(projects, partners, &[(0, 0, 0.5, 0.0)])?;
-/// let a = Assignment { edges: vec![Some(0)] };
+/// let a = Assignment::new(vec![Some(0)]);
 /// assert_eq!(capacity_utilisation(&market, &a), 0.25); // 1 of 4 places
 /// assert_eq!(capacity_utilisation(&market, &Assignment::empty(1)), 0.0);
 /// # Ok::<(), pounce::Error>(())
@@ -417,7 +417,7 @@ fn sector_of(market: &Market, q: usize) -> &str {
 ///     MarketPartner { id: "Q1".into(), capacity: 1, budget: None, active: true, sector: None },
 /// ];
 /// let market = Market::from_scores(projects, partners, &[(0, 0, 0.8, 0.0), (1, 1, 0.2, 0.0)])?;
-/// let a = Assignment { edges: vec![market.edge_index(0, 0), market.edge_index(1, 1)] };
+/// let a = Assignment::new(vec![market.edge_index(0, 0), market.edge_index(1, 1)]);
 /// let f = sector_fairness(&market, &a);
 /// assert_eq!(f.groups, vec![("54".to_owned(), 0.8), ("unknown".to_owned(), 0.2)]);
 /// assert!((f.min_max_ratio - 0.25).abs() < 1e-12);
@@ -470,7 +470,7 @@ pub struct Diversity {
 ///     .map(|(i, s)| MarketPartner { id: format!("Q{i}"), capacity: 2, budget: None, active: true, sector: Some(s.to_string()) })
 ///     .collect();
 /// let market = Market::from_scores(projects, partners, &[(0, 0, 1.0, 0.0), (1, 0, 1.0, 0.0), (2, 1, 1.0, 0.0)])?;
-/// let a = Assignment { edges: vec![Some(0), Some(1), Some(2)] };
+/// let a = Assignment::new(vec![Some(0), Some(1), Some(2)]);
 /// let d = sector_diversity(&market, &a);
 /// // Shares 2/3 (sector 11) and 1/3 (sector 54).
 /// assert_eq!(d.sectors, 2);
@@ -747,7 +747,7 @@ pub const ASSIGNMENT_METRICS: [&str; 17] = [
 /// let projects = vec![MarketProject { id: "P0".into(), institution: "A".into() }];
 /// let partners = vec![MarketPartner { id: "Q0".into(), capacity: 2, budget: None, active: true, sector: Some("54".into()) }];
 /// let market = Market::from_scores(projects, partners, &[(0, 0, 0.7, 0.0)])?;
-/// let row = assignment_metrics(&market, &Assignment { edges: vec![Some(0)] });
+/// let row = assignment_metrics(&market, &Assignment::new(vec![Some(0)]));
 /// assert_eq!(row.iter().map(|r| r.0).collect::<Vec<_>>(), ASSIGNMENT_METRICS);
 /// assert_eq!(row[0], ("total_score", 0.7));
 /// assert_eq!(row[10], ("capacity_utilisation", 0.5)); // 1 of 2 places

@@ -371,8 +371,10 @@ struct JsonMatchRow<'a> {
     explanation: Option<Explanation>,
 }
 
-/// Writes a matching as JSON: `{"strategy", "summary", "assignments": [...]}`; with a scorer (when the
-/// market came from projects and partners files), every matched pair carries its full explanation.
+/// Writes a matching as JSON: `{"strategy", "summary", "assignments": [...]}`, and `"stopped"` (the
+/// objective, best value found, bound and gap) when a time limit cut the solve short; with a scorer
+/// (when the market came from projects and partners files), every matched pair carries its full
+/// explanation.
 pub fn write_match_json<W: Write>(
     mut w: W,
     name: &str,
@@ -397,7 +399,10 @@ pub fn write_match_json<W: Write>(
             }
         })
         .collect();
-    let doc = serde_json::json!({ "strategy": report.strategy, "summary": report.summary, "assignments": rows });
+    let mut doc = serde_json::json!({ "strategy": report.strategy, "summary": report.summary, "assignments": rows });
+    if let Some(stopped) = &report.stopped {
+        doc["stopped"] = serde_json::json!(stopped);
+    }
     serde_json::to_writer_pretty(&mut w, &doc).map_err(|e| io(name)(e.into()))?;
     writeln!(w).map_err(io(name))
 }

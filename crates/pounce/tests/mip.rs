@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use pounce::matching::{
-    Assignment, Builtin, Constraints, Market, MarketPartner, MarketProject, OptimalOptions, Resolved, mip, optimal, run,
+    Assignment, Builtin, Constraints, Market, MarketPartner, MarketProject, MipSolver, OptimalOptions, Resolved, mip,
+    optimal, run,
 };
 use proptest::prelude::*;
 
-const MAX: OptimalOptions = OptimalOptions { max_matches: true, minimize: false };
-const MIN: OptimalOptions = OptimalOptions { max_matches: false, minimize: true };
+const MAX: OptimalOptions = OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT };
+const MIN: OptimalOptions = OptimalOptions { max_matches: false, minimize: true, ..OptimalOptions::DEFAULT };
 
 fn gap_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../datasets/benchmarks/gap")
@@ -85,22 +86,36 @@ fn gap_names(prefix: &str) -> Vec<String> {
     names
 }
 
-/// Checks the instances against their published optimum of `objective` (`Max` or `Min`).
+/// The solvers built in: Pounce's own always, HiGHS with the `highs` feature.
+fn solvers() -> Vec<MipSolver> {
+    let mut out = vec![MipSolver::Pounce];
+    if MipSolver::HIGHS_BUILT {
+        out.push(MipSolver::Highs);
+    }
+    out
+}
+
+/// Checks the instances against their published optimum of `objective` (`Max` or `Min`), with
+/// every solver built in.
 fn check_gaps(names: &[String], objective: &str) {
     let bounds = bounds();
-    let options = if objective == "Max" { MAX } else { MIN };
-    let start = Instant::now();
-    for name in names {
-        let expected = bounds[&format!("{name}_{objective}")];
-        check_gap(name, options, expected);
+    for solver in solvers() {
+        let options = OptimalOptions { solver, ..if objective == "Max" { MAX } else { MIN } };
+        let start = Instant::now();
+        for name in names {
+            let expected = bounds[&format!("{name}_{objective}")];
+            let one = Instant::now();
+            check_gap(name, options, expected);
+            eprintln!("{solver} {name}_{objective}: {:.3} s", one.elapsed().as_secs_f64());
+        }
+        eprintln!(
+            "{solver}: {} instances ({}..{}) _{objective} in {:.2?}",
+            names.len(),
+            names[0],
+            names[names.len() - 1],
+            start.elapsed()
+        );
     }
-    eprintln!(
-        "{} instances ({}..{}) _{objective} in {:.2?}",
-        names.len(),
-        names[0],
-        names[names.len() - 1],
-        start.elapsed()
-    );
 }
 
 /// Solves one GAP instance and checks every job is assigned, budgets hold and the total is `expected`.
@@ -246,7 +261,7 @@ fn case() -> impl Strategy<Value = Case> {
                 budgets,
                 retention,
                 institution_min,
-                options: OptimalOptions { max_matches: mm, minimize },
+                options: OptimalOptions { max_matches: mm, minimize, ..OptimalOptions::DEFAULT },
             },
         )
 }
@@ -326,7 +341,7 @@ fn brute_force(market: &Market, c: &Resolved, options: OptimalOptions) -> Option
     let mut best: Option<(usize, usize, f64)> = None;
     let mut idx = vec![0usize; n];
     loop {
-        let a = Assignment { edges: (0..n).map(|p| choices[p][idx[p]]).collect() };
+        let a = Assignment::new((0..n).map(|p| choices[p][idx[p]]).collect());
         if c.violations(market, &a).is_empty() {
             let mut got: HashMap<&str, usize> = HashMap::new();
             for p in 0..n {
@@ -410,7 +425,7 @@ proptest! {
 // Against the flow algorithm, on larger markets without side constraints.
 
 /// A deterministic pseudo-random market: n projects, m partners, about `density` of the pairs.
-fn random_market(seed: u64, n: usize, m: usize, density: f64) -> Market {
+fn random_market(seed: u64, n: usize, m: usize, density: f64, budget: f64) -> Market {
     let mut s = seed;
     let mut next = move || {
         s ^= s << 13;
@@ -424,7 +439,7 @@ fn random_market(seed: u64, n: usize, m: usize, density: f64) -> Market {
         .map(|q| MarketPartner {
             id: format!("Q{q:03}"),
             capacity: (next() * 4.0) as u32,
-            budget: Some(20.0),
+            budget: Some(budget),
             active: q % 2 == 0,
             sector: Some(format!("S{}", q % 3)),
         })
@@ -443,24 +458,58 @@ fn random_market(seed: u64, n: usize, m: usize, density: f64) -> Market {
 
 #[test]
 fn agrees_with_the_flow_algorithm_without_side_constraints() {
+    // Budgets that cannot bind (capacity at most 3, 5 hours a project, 20 offered): the presolve
+    // leaves a min-cost flow.
     for seed in 1..=6u64 {
-        let market = random_market(seed * 7919, 60, 20, 0.3);
-        let c = Resolved { locked: vec![None; market.projects.len()], ..Default::default() };
+        let market = random_market(seed * 7919, 60, 20, 0.3, 20.0);
+        let c = Resolved { locked: vec![None; market.projects.len()], budgets: true, ..Default::default() };
+        let free = Resolved { budgets: false, ..c.clone() };
         for options in [OptimalOptions::default(), MAX, MIN] {
-            let flow = optimal::optimal(&market, &c, options).unwrap();
-            let exact = mip::solve(&market, &c, options).unwrap();
-            if options.max_matches || options.minimize {
-                assert_eq!(exact.matched(), flow.matched(), "seed {seed} {options:?}");
+            let flow = optimal::optimal(&market, &free, options).unwrap();
+            for solver in solvers() {
+                let exact = mip::solve(&market, &c, OptimalOptions { solver, ..options }).unwrap();
+                if options.max_matches || options.minimize {
+                    assert_eq!(exact.matched(), flow.matched(), "seed {seed} {options:?} {solver}");
+                }
+                let (a, b) = (exact.total_score(&market), flow.total_score(&market));
+                assert!((a - b).abs() < 1e-9, "seed {seed} {options:?} {solver}: MIP {a}, flow {b}");
             }
-            let (a, b) = (exact.total_score(&market), flow.total_score(&market));
-            assert!((a - b).abs() < 1e-9, "seed {seed} {options:?}: MIP {a}, flow {b}");
+        }
+    }
+}
+
+#[test]
+fn the_solvers_agree_on_binding_budgets() {
+    // 10 hours offered against 5 a project: partners of capacity 3 can take only two. Maximising
+    // (and most matches first) with the built-in solver; against HiGHS when it is built in.
+    for seed in 1..=6u64 {
+        let market = random_market(seed * 7919, 60, 20, 0.3, 10.0);
+        let constraints = Constraints { budgets: true, ..Constraints::default() };
+        let c = constraints.resolve(&market).unwrap();
+        for options in [OptimalOptions::default(), MAX, MIN] {
+            let results: Vec<Assignment> = solvers()
+                .into_iter()
+                .map(|solver| mip::solve(&market, &c, OptimalOptions { solver, ..options }).unwrap())
+                .collect();
+            for a in &results {
+                assert!(c.violations(&market, a).is_empty(), "seed {seed}: {:?}", c.violations(&market, a));
+                assert!(a.stopped.is_none());
+            }
+            for a in &results[1..] {
+                assert_eq!(a.matched(), results[0].matched(), "seed {seed} {options:?}");
+                let (x, y) = (a.total_score(&market), results[0].total_score(&market));
+                assert!((x - y).abs() < 1e-9, "seed {seed} {options:?}: {x} vs {y}");
+            }
+            // Binding budgets cost something against the flow without them.
+            let free = optimal::optimal(&market, &Resolved { budgets: false, ..c.clone() }, options).unwrap();
+            assert!(results[0].total_score(&market) <= free.total_score(&market) + 1e-9);
         }
     }
 }
 
 #[test]
 fn is_deterministic() {
-    let market = random_market(42, 60, 20, 0.3);
+    let market = random_market(42, 60, 20, 0.3, 20.0);
     let constraints = Constraints {
         budgets: true,
         max_per_institution: Some(1),

@@ -22,12 +22,14 @@ fn strategies() -> Vec<Builtin> {
     let mut out: Vec<Builtin> = Builtin::NAMES.iter().map(|n| n.parse().unwrap()).collect();
     out.dedup();
     out.push(MAX_MATCHES);
-    out.push(Builtin::Optimal(OptimalOptions { max_matches: true, minimize: true }));
+    out.push(Builtin::Optimal(OptimalOptions { max_matches: true, minimize: true, ..OptimalOptions::DEFAULT }));
     out
 }
 
-const DEFAULT_OPTIMAL: Builtin = Builtin::Optimal(OptimalOptions { max_matches: false, minimize: false });
-const MAX_MATCHES: Builtin = Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false });
+const DEFAULT_OPTIMAL: Builtin =
+    Builtin::Optimal(OptimalOptions { max_matches: false, minimize: false, ..OptimalOptions::DEFAULT });
+const MAX_MATCHES: Builtin =
+    Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT });
 
 /// A pair's cell: (score in eighths, project rank, partner rank, hours).
 type Cell = (i32, u32, u32, u32);

@@ -131,6 +131,19 @@ fn settings(
     }
     config.max_matches |= s.max_matches;
     config.minimize |= s.minimize;
+    if let Some(t) = s.time_limit {
+        config.time_limit = Some(t);
+    }
+    if let Some(m) = &s.mip_solver {
+        config.mip_solver = Some(m.parse().map_err(|e: String| BadInput(format!("--mip-solver: {e}")))?);
+    }
+    let time_limit = match config.time_limit {
+        None => None,
+        Some(t) if t.is_finite() && t > 0.0 && t <= 1e9 => Some(std::time::Duration::from_secs_f64(t)),
+        Some(t) => {
+            return Err(BadInput(format!("time limit: must be a number of seconds in (0, 1e9], found {t}")).into());
+        }
+    };
     if let Some(p) = s.proposer {
         config.proposer = Some(match p {
             ProposerArg::Projects => Proposer::Projects,
@@ -141,11 +154,21 @@ fn settings(
     let mut strategy: Builtin = name.parse().map_err(BadInput)?;
     match &mut strategy {
         Builtin::Optimal(o) => {
-            *o = OptimalOptions { max_matches: config.max_matches || o.max_matches, minimize: config.minimize };
+            *o = OptimalOptions {
+                max_matches: config.max_matches || o.max_matches,
+                minimize: config.minimize,
+                time_limit,
+                solver: config.mip_solver.unwrap_or_default(),
+            };
         }
         _ if config.max_matches || config.minimize => {
             return Err(
                 BadInput(format!("--max-matches and --minimize apply to the optimal strategy, not {name}")).into()
+            );
+        }
+        _ if time_limit.is_some() || config.mip_solver.is_some() => {
+            return Err(
+                BadInput(format!("--time-limit and --mip-solver apply to the optimal strategy, not {name}")).into()
             );
         }
         _ => {}
@@ -215,7 +238,7 @@ pub fn run_match(a: &MatchArgs) -> Result<()> {
             DataFormat::Csv => write_match_csv(w, name, market, &rep),
             DataFormat::Json => write_match_json(w, name, market, &rep, scorer),
         })?;
-        eprintln!("{}: {}", rep.strategy, rep.summary.text());
+        summarize("", &rep);
         Ok(())
     })
 }
@@ -262,7 +285,18 @@ pub fn run_rematch(a: &RematchArgs) -> Result<()> {
                 kind => eprintln!("{}: {:?}: {} -> {}", pid(c.project), kind, qid(c.before), qid(c.after)),
             }
         }
-        eprintln!("{kept} pairs kept; {}: {}", rep.strategy, rep.summary.text());
+        summarize(&format!("{kept} pairs kept; "), &rep);
         Ok(())
     })
+}
+
+/// The summary on standard error; a warning first when a time limit left the result unproven.
+fn summarize(prefix: &str, rep: &pounce::matching::report::Report) {
+    match &rep.stopped {
+        Some(stopped) => {
+            eprintln!("warning: {}", stopped.text());
+            eprintln!("{prefix}{} (best found, not proven optimal): {}", rep.strategy, rep.summary.text());
+        }
+        None => eprintln!("{prefix}{}: {}", rep.strategy, rep.summary.text()),
+    }
 }

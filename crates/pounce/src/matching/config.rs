@@ -6,6 +6,8 @@
 //! minimize = false            # optimal: scores are costs
 //! proposer = "projects"       # stable: projects or partners propose
 //! backups = 2                 # alternatives listed per project
+//! time_limit = 60             # optimal under constraints: stop after 60 s with the best found
+//! mip_solver = "auto"         # optimal under constraints: auto, pounce or highs
 //!
 //! [constraints]
 //! locked = [["TU-01", "P-CASE-01"]]
@@ -37,6 +39,11 @@ pub struct MatchConfig {
     pub proposer: Option<Proposer>,
     /// Backups per project.
     pub backups: Option<usize>,
+    /// `optimal` under constraints: seconds after which the solver stops with the best assignment
+    /// found (marked as not proven optimal).
+    pub time_limit: Option<f64>,
+    /// `optimal` under constraints: which solver (`auto`, `pounce`, `highs`).
+    pub mip_solver: Option<super::MipSolver>,
     /// Constraints.
     pub constraints: Constraints,
 }

@@ -411,8 +411,8 @@ mod tests {
             let market = complete(seed, n, m, steps, lo);
             for options in [
                 OptimalOptions::default(),
-                OptimalOptions { max_matches: true, minimize: false },
-                OptimalOptions { max_matches: true, minimize: true },
+                OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT },
+                OptimalOptions { max_matches: true, minimize: true, ..OptimalOptions::DEFAULT },
             ] {
                 let Some(dense) = solve(&market, options, 0) else {
                     assert!(lo < 0.0 && !options.max_matches, "declined seed {seed} {options:?}");
@@ -453,7 +453,10 @@ mod tests {
         assert!(assign(&market, OptimalOptions::default()).is_none(), "too small for a matrix");
         let negative = complete(2, 5, 4, 10, -1.0);
         assert!(solve(&negative, OptimalOptions::default(), 0).is_none());
-        assert!(solve(&negative, OptimalOptions { max_matches: true, minimize: false }, 0).is_some());
+        assert!(
+            solve(&negative, OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT }, 0)
+                .is_some()
+        );
         let mut partners = market.partners.clone();
         partners[0].capacity = 2;
         let wider = market.restrict(partners, &|_| true);

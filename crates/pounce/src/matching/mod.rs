@@ -34,20 +34,75 @@ use serde::Serialize;
 pub use config::MatchConfig;
 pub use constraints::{Constraints, Origins, Resolved, Uses};
 pub use market::{Edge, Market, MarketPartner, MarketProject};
+pub use mip::MipSolver;
 
 use crate::error::{Error, Result};
 
 /// A matching: for each project, the edge (index into [`Market::edges`]) it is matched by, if any.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct Assignment {
     /// Per project, its edge.
     pub edges: Vec<Option<usize>>,
+    /// Set when a time limit stopped the solver before it proved this assignment optimal (only the
+    /// constrained `optimal` strategy takes a time limit); `None` when the result is exact to its
+    /// strategy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<Stopped>,
+}
+
+/// What a time limit left unproven: the objective it cut short, the best value found, the bound no
+/// assignment can beat, and the gap between them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stopped {
+    /// The objective being optimised when the limit struck ("total score", "projects matched",
+    /// "active partners served").
+    pub objective: String,
+    /// The best value found (that of the returned assignment).
+    pub best: f64,
+    /// No assignment is better than this.
+    pub bound: f64,
+    /// `|bound − best| / |best|`.
+    pub gap: f64,
+    /// The time limit, in seconds.
+    pub seconds: f64,
+}
+
+impl Stopped {
+    /// One sentence for people: "not proven optimal: the time limit (30 s) stopped the solver; total
+    /// score best found 132.2836, bound 133.1020 (gap 0.62%)".
+    pub fn text(&self) -> String {
+        format!(
+            "not proven optimal: the time limit ({} s) stopped the solver; {} best found {}, bound {} (gap {:.2}%)",
+            self.seconds,
+            self.objective,
+            trim(self.best),
+            trim(self.bound),
+            100.0 * self.gap
+        )
+    }
+}
+
+/// A value with at most 4 decimals and no trailing zeros.
+fn trim(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
 }
 
 impl Assignment {
     /// Nobody matched.
     pub fn empty(projects: usize) -> Self {
-        Assignment { edges: vec![None; projects] }
+        Assignment::new(vec![None; projects])
+    }
+
+    /// The assignment giving each project the edge `edges[p]`.
+    ///
+    /// ```
+    /// let a = pounce::matching::Assignment::new(vec![Some(0), None]);
+    /// assert_eq!(a.matched(), 1);
+    /// ```
+    pub fn new(edges: Vec<Option<usize>>) -> Self {
+        Assignment { edges, stopped: None }
     }
 
     /// The partner of project `p`.
@@ -135,6 +190,19 @@ pub struct OptimalOptions {
     /// Treat scores as costs: minimise the total (implies `max_matches`, since otherwise matching
     /// nobody would be optimal).
     pub minimize: bool,
+    /// Stop a constrained solve after this long with the best assignment found (marked
+    /// [`Assignment::stopped`]); `None` solves to proven optimality. The flow algorithm of
+    /// unconstrained markets is exact and fast, and takes no limit.
+    pub time_limit: Option<std::time::Duration>,
+    /// The solver of constrained problems ([`mip`]).
+    pub solver: MipSolver,
+}
+
+impl OptimalOptions {
+    /// Maximum total score, no time limit, the default solver (usable in `const` items, where
+    /// `Default::default()` is not).
+    pub const DEFAULT: OptimalOptions =
+        OptimalOptions { max_matches: false, minimize: false, time_limit: None, solver: MipSolver::Auto };
 }
 
 /// The built-in strategies, by name.
@@ -166,7 +234,9 @@ impl FromStr for Builtin {
             "greedy" => Builtin::Greedy,
             "rank-sum" | "ranksum" => Builtin::RankSum,
             "optimal" => Builtin::Optimal(OptimalOptions::default()),
-            "optimal-max-matches" => Builtin::Optimal(OptimalOptions { max_matches: true, minimize: false }),
+            "optimal-max-matches" => {
+                Builtin::Optimal(OptimalOptions { max_matches: true, ..OptimalOptions::default() })
+            }
             "stable" | "stable-projects" => Builtin::Stable(Proposer::Projects),
             "stable-partners" => Builtin::Stable(Proposer::Partners),
             "rank-maximal" | "rankmaximal" => Builtin::RankMaximal,
@@ -259,11 +329,11 @@ pub fn run(strategy: &dyn Strategy, market: &Market, constraints: &Constraints) 
     strategy.check(constraints.uses()).map_err(Error::Unsupported)?;
     let a = strategy.solve(market, &resolved)?;
     if a.edges.len() != market.projects.len() {
-        return Err(Error::Unsupported(format!("strategy {} returned a malformed assignment", strategy.name())));
+        return Err(Error::Internal(format!("strategy {} returned a malformed assignment", strategy.name())));
     }
     let v = resolved.violations(market, &a);
     if !v.is_empty() {
-        return Err(Error::Unsupported(format!("strategy {} broke constraints: {}", strategy.name(), v.join("; "))));
+        return Err(Error::Internal(format!("strategy {} broke constraints: {}", strategy.name(), v.join("; "))));
     }
     Ok(a)
 }

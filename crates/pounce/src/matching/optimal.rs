@@ -445,7 +445,7 @@ fn exact(market: &Market, net: &Net, dummy: Cost, bids: usize, warm: Option<&[f6
     if warm.is_some() && !certified(net, &flow, &nodes, dummy) {
         return None;
     }
-    Some(Assignment { edges: flow.assigned.iter().map(|&e| (e != NONE).then_some(e as usize)).collect() })
+    Some(Assignment::new(flow.assigned.iter().map(|&e| (e != NONE).then_some(e as usize)).collect()))
 }
 
 /// Whether the flow is optimal for the true costs (a free partner's arc to the sink costing 0): every

@@ -138,7 +138,7 @@ mod tests {
             vec![e(0, 0, 0.9), e(0, 1, 0.8), e(0, 2, 0.3), e(1, 1, 0.5), e(1, 2, 0.9), e(2, 2, 0.1)],
         )
         .unwrap();
-        let prev = Assignment { edges: vec![m.edge_index(0, 0), m.edge_index(1, 1), None] };
+        let prev = Assignment::new(vec![m.edge_index(0, 0), m.edge_index(1, 1), None]);
         let s = Builtin::Optimal(OptimalOptions::default());
         let r = rematch(&m, &prev, &[0], &[], false, &s, &Constraints::none()).unwrap();
         let kinds: Vec<ChangeKind> = r.changes.iter().map(|c| c.kind).collect();

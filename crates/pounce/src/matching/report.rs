@@ -30,6 +30,9 @@ pub struct Report {
     pub rows: Vec<Row>,
     /// Totals, rank distributions, blocking pairs, capacity, fairness.
     pub summary: Summary,
+    /// Set when a time limit stopped the solver before it proved the assignment optimal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<super::Stopped>,
 }
 
 /// Remaining room of each partner after an assignment.
@@ -175,5 +178,5 @@ pub fn report(strategy: &str, market: &Market, c: &Resolved, a: &Assignment, bac
             Row { project: p, edge, reason, backups: spare }
         })
         .collect();
-    Report { strategy: strategy.to_owned(), rows, summary: Summary::of(market, a) }
+    Report { strategy: strategy.to_owned(), rows, summary: Summary::of(market, a), stopped: a.stopped.clone() }
 }

@@ -135,7 +135,7 @@ fn projects_propose(market: &Market) -> Assignment {
             // Rejected: try the next partner.
         }
     }
-    Assignment { edges: out }
+    Assignment::new(out)
 }
 
 /// Adds `item` as the last element of the max-heap `h[..h.len() - 1]`.
@@ -205,7 +205,7 @@ fn partners_propose(market: &Market) -> Assignment {
             }
         }
     }
-    Assignment { edges: out }
+    Assignment::new(out)
 }
 
 /// A pair that blocks an assignment: both would strictly rather be matched together.

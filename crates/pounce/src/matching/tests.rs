@@ -115,12 +115,12 @@ proptest! {
 
         let most = all.iter().map(Assignment::matched).max().unwrap();
         let best_full = all.iter().filter(|a| a.matched() == most).map(|a| a.total_score(&market)).fold(0.0, f64::max);
-        let a = optimal::optimal(&market, &c, OptimalOptions { max_matches: true, minimize: false }).unwrap();
+        let a = optimal::optimal(&market, &c, OptimalOptions { max_matches: true, minimize: false, ..OptimalOptions::DEFAULT }).unwrap();
         prop_assert_eq!(a.matched(), most);
         prop_assert!(close(a.total_score(&market), best_full));
 
         let least = all.iter().filter(|a| a.matched() == most).map(|a| a.total_score(&market)).fold(f64::INFINITY, f64::min);
-        let a = optimal::optimal(&market, &c, OptimalOptions { max_matches: true, minimize: true }).unwrap();
+        let a = optimal::optimal(&market, &c, OptimalOptions { max_matches: true, minimize: true, ..OptimalOptions::DEFAULT }).unwrap();
         prop_assert_eq!(a.matched(), most);
         prop_assert!(close(a.total_score(&market), least));
     }
