@@ -29,7 +29,11 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn read_edges() -> Vec<EdgeRecord> {
-    let mut reader = csv::Reader::from_path(fixture("edges.csv")).expect("edges.csv");
+    read_edges_from("edges.csv")
+}
+
+fn read_edges_from(file: &str) -> Vec<EdgeRecord> {
+    let mut reader = csv::Reader::from_path(fixture(file)).expect("edges file");
     assert_eq!(reader.headers().unwrap(), vec!["source", "target", "kind", "weight"]);
     reader
         .records()
@@ -56,7 +60,11 @@ fn read_scores(name: &str) -> HashMap<String, f64> {
 /// Runs PageRank on the fixture graph from `seeds` (node ids) and returns the L1 distance to the
 /// networkx scores in `expected`, checking nodes `zero` score exactly 0.
 fn distance_to_networkx(directed: bool, seeds: &[(&str, f64)], file: &str, zero: &[String]) -> f64 {
-    let graph = ReferralGraph::build(&read_edges(), &plain(), None, directed);
+    distance_on(&read_edges(), directed, seeds, file, zero)
+}
+
+fn distance_on(edges: &[EdgeRecord], directed: bool, seeds: &[(&str, f64)], file: &str, zero: &[String]) -> f64 {
+    let graph = ReferralGraph::build(edges, &plain(), None, directed);
     let expected = read_scores(file);
     assert_eq!(graph.node_count(), 300);
     assert_eq!(expected.len(), graph.node_count());
@@ -95,6 +103,19 @@ fn undirected_two_seeds_agree_with_networkx() {
     let l1 =
         distance_to_networkx(false, &[("n000", 2.0), ("n137", 1.0)], "expected_undirected_multi.csv", &ids(280..300));
     assert!(l1 < 1e-10, "L1 distance {l1}");
+}
+
+// Weights above 1 (most of them, up to 8): PageRank takes them as they are (paths cap a strength at
+// 1, PageRank does not), so networkx.pagerank(G, weight="weight") agrees here too.
+#[test]
+fn weights_above_one_agree_with_networkx() {
+    let edges = read_edges_from("edges_heavy.csv");
+    let above = edges.iter().filter(|e| e.weight > 1.0).count();
+    assert!(above * 2 > edges.len(), "{above} of {} weights above 1", edges.len());
+    let l1 = distance_on(&edges, true, &[("n000", 1.0)], "expected_heavy_directed.csv", &ids(260..300));
+    assert!(l1 < 1e-10, "directed: L1 distance {l1}");
+    let l1 = distance_on(&edges, false, &[("n000", 1.0)], "expected_heavy_undirected.csv", &ids(280..300));
+    assert!(l1 < 1e-10, "undirected: L1 distance {l1}");
 }
 
 /// A pseudo-random directed graph of `n` nodes with about `4n` edges (a fixed LCG, no crates).

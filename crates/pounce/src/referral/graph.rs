@@ -133,19 +133,18 @@ impl ReferralWeights {
         }
     }
 
-    /// The strength of one edge: the kind's strength times its weight (for `past_project`, the
-    /// rating / 5), halved every `half_life_days` of age at `as_of`, capped at 1.
+    /// The weight of one edge before the cap: the kind's strength times its weight (for
+    /// `past_project`, the rating / 5), halved every `half_life_days` of age at `as_of` (0 for a
+    /// weight that is not a number or negative). PageRank's transition shares are in proportion to
+    /// it; paths use [`ReferralWeights::edge_strength`], the same capped at 1.
     ///
     /// ```
     /// use pounce::referral::{EdgeKind, ReferralWeights};
     /// let w = ReferralWeights::default();
-    /// assert_eq!(w.edge_strength(EdgeKind::WorksAt, 1.0, None, None), 0.9);
-    /// assert_eq!(w.edge_strength(EdgeKind::PastProject, 4.0, None, None), 0.8);
-    /// let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
-    /// let old = w.edge_strength(EdgeKind::WorksAt, 1.0, d("2024-01-01"), d("2026-12-31"));
-    /// assert!((old - 0.45).abs() < 1e-9); // 1095 days old: half
+    /// assert_eq!(w.edge_weight(EdgeKind::WorksAt, 3.0, None, None), 2.7);
+    /// assert_eq!(w.edge_strength(EdgeKind::WorksAt, 3.0, None, None), 1.0);
     /// ```
-    pub fn edge_strength(&self, kind: EdgeKind, weight: f64, date: Option<NaiveDate>, as_of: Option<NaiveDate>) -> f64 {
+    pub fn edge_weight(&self, kind: EdgeKind, weight: f64, date: Option<NaiveDate>, as_of: Option<NaiveDate>) -> f64 {
         let base = match kind {
             EdgeKind::PastProject => self.past_project * weight / 5.0,
             k => self.strength(k) * weight,
@@ -158,7 +157,23 @@ impl ReferralWeights {
         };
         let s = base * decay;
         // A weight that is not a number carries no strength (readers refuse such weights already).
-        if s.is_nan() { 0.0 } else { s.clamp(0.0, 1.0) }
+        if s.is_nan() { 0.0 } else { s.max(0.0) }
+    }
+
+    /// The strength of one edge: [`ReferralWeights::edge_weight`] capped at 1 (a probability that
+    /// the introduction works, so that a path's strength, the product of its edges', is one too).
+    ///
+    /// ```
+    /// use pounce::referral::{EdgeKind, ReferralWeights};
+    /// let w = ReferralWeights::default();
+    /// assert_eq!(w.edge_strength(EdgeKind::WorksAt, 1.0, None, None), 0.9);
+    /// assert_eq!(w.edge_strength(EdgeKind::PastProject, 4.0, None, None), 0.8);
+    /// let d = |s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    /// let old = w.edge_strength(EdgeKind::WorksAt, 1.0, d("2024-01-01"), d("2026-12-31"));
+    /// assert!((old - 0.45).abs() < 1e-9); // 1095 days old: half
+    /// ```
+    pub fn edge_strength(&self, kind: EdgeKind, weight: f64, date: Option<NaiveDate>, as_of: Option<NaiveDate>) -> f64 {
+        self.edge_weight(kind, weight, date, as_of).min(1.0)
     }
 }
 
@@ -359,8 +374,10 @@ pub(crate) fn inline_key(id: &str) -> Option<u128> {
 
 impl ReferralGraph {
     /// Builds the graph from edge records. Undirected unless `directed`: each edge then joins both
-    /// ways. Parallel edges between the same two nodes add their strengths (capped at 1); self-loops
-    /// are kept. Strengths come from `weights` at date `as_of` (see [`ReferralWeights::edge_strength`]).
+    /// ways. Parallel edges between the same two nodes add their weights; self-loops are kept.
+    /// Weights come from `weights` at date `as_of` ([`ReferralWeights::edge_weight`]): PageRank
+    /// follows an edge in proportion to its weight, uncapped, and paths use its strength, the weight
+    /// capped at 1.
     pub fn build(records: &[EdgeRecord], weights: &ReferralWeights, as_of: Option<NaiveDate>, directed: bool) -> Self {
         Self::from_edges(EdgeList::from_records(records), weights, as_of, directed)
     }
@@ -420,7 +437,7 @@ impl ReferralGraph {
                 let (a, b) = (e.source as usize, e.target as usize);
                 let (to_a, to_b) = (nodes.contains(&a), both(e) && nodes.contains(&b));
                 if to_a || to_b {
-                    let s = weights.edge_strength(e.kind, e.weight, e.date, as_of);
+                    let s = weights.edge_weight(e.kind, e.weight, e.date, as_of);
                     if to_a {
                         part[next[a - nodes.start]] = (e.target, s, e.kind);
                         next[a - nodes.start] += 1;
@@ -452,17 +469,16 @@ impl ReferralGraph {
                 for run in group.chunk_by_mut(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
                     run.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)));
                 }
-                // Strengths of parallel edges add up (capped at 1); the strongest one's kind stays.
-                let (mut len, mut sum) = (0, 0.0);
+                // Weights of parallel edges add up (capped at 1 below, for paths); the strongest
+                // one's kind stays.
+                let mut len = 0;
                 for i in 0..group.len() {
                     let (b, s, k) = group[i];
                     if len > 0 && group[len - 1].0 == b {
-                        sum += s;
-                        group[len - 1].1 = sum.min(1.0);
+                        group[len - 1].1 += s;
                     } else {
-                        group[len] = (b, s.min(1.0), k);
+                        group[len] = (b, s, k);
                         len += 1;
-                        sum = s;
                     }
                 }
                 (len, group[..len].iter().fold(0.0, |total, e| total + e.1))
@@ -482,6 +498,9 @@ impl ReferralGraph {
             raw.truncate(out_start[n]);
         }
         drop((merged, start));
+        // PageRank's weights, uncapped; then the strengths, capped at 1.
+        let rank: Vec<f64> = raw.par_iter().map(|e| e.1).collect();
+        raw.par_iter_mut().for_each(|e| e.1 = e.1.min(1.0));
         // The merged edges stay where they are (no copy); their targets again on their own, for
         // PageRank's stream of in-neighbours.
         let out_nodes: Vec<u32> = raw.par_iter().map(|e| e.0).collect();
@@ -492,8 +511,8 @@ impl ReferralGraph {
         let symmetric = reuse && !directed && out.data.iter().all(|e| e.1 > 0.0);
         if symmetric {
             let mut shares = vec![0f64; out.nodes.len()];
-            shares.par_iter_mut().zip(&out.nodes).zip(&out.data).with_min_len(4096).for_each(|((share, &a), e)| {
-                *share = e.1 / out_strength[a as usize];
+            shares.par_iter_mut().zip(&out.nodes).zip(&rank).with_min_len(4096).for_each(|((share, &a), w)| {
+                *share = w / out_strength[a as usize];
             });
             let inn = Adjacency { start: Vec::new(), nodes: Vec::new(), data: shares };
             let dangling = (0..n as u32).filter(|&v| out_strength[v as usize] <= 0.0).collect();
@@ -511,6 +530,7 @@ impl ReferralGraph {
                 }
             }
         }
+        let weight_of = |a: usize| &rank[out.start[a]..out.start[a + 1]];
         for v in 0..n {
             in_start[v + 1] += in_start[v];
         }
@@ -519,11 +539,11 @@ impl ReferralGraph {
         let mut next = in_start.clone();
         for (a, &total) in out_strength.iter().enumerate() {
             if total > 0.0 {
-                for &(b, strength, _) in out.row(a as u32).1 {
+                for (&(b, strength, _), w) in out.row(a as u32).1.iter().zip(weight_of(a)) {
                     if strength > 0.0 {
                         let slot = &mut next[b as usize];
                         in_nodes[*slot] = a as u32;
-                        in_shares[*slot] = strength / total;
+                        in_shares[*slot] = w / total;
                         *slot += 1;
                     }
                 }
@@ -659,7 +679,7 @@ mod tests {
     ) -> (Vec<(u32, u32, Link)>, Vec<(u32, u32, f64)>) {
         let mut all = Vec::new();
         for e in list.edges() {
-            let s = w.edge_strength(e.kind, e.weight, e.date, as_of);
+            let s = w.edge_weight(e.kind, e.weight, e.date, as_of);
             all.push((e.source, e.target, s, e.kind));
             if !directed && e.source != e.target {
                 all.push((e.target, e.source, s, e.kind));
@@ -667,27 +687,28 @@ mod tests {
         }
         all.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)).then(y.2.total_cmp(&x.2)).then(x.3.cmp(&y.3)));
         let mut out: Vec<(u32, u32, Link)> = Vec::new();
-        let mut sum = 0.0;
+        let mut weights: Vec<f64> = Vec::new();
         for (a, b, s, k) in all {
             match out.last_mut() {
                 Some(last) if (last.0, last.1) == (a, b) => {
-                    sum += s;
-                    last.2.strength = sum.min(1.0);
+                    *weights.last_mut().unwrap() += s;
+                    last.2.strength = weights.last().unwrap().min(1.0);
                 }
                 _ => {
                     out.push((a, b, Link { strength: s.min(1.0), kind: Some(k) }));
-                    sum = s;
+                    weights.push(s);
                 }
             }
         }
         let mut total = vec![0.0; list.node_count()];
-        for (a, _, l) in &out {
-            total[*a as usize] += l.strength;
+        for ((a, _, _), w) in out.iter().zip(&weights) {
+            total[*a as usize] += w;
         }
         let mut inn: Vec<(u32, u32, f64)> = out
             .iter()
-            .filter(|(a, _, l)| l.strength > 0.0 && total[*a as usize] > 0.0)
-            .map(|(a, b, l)| (*b, *a, l.strength / total[*a as usize]))
+            .zip(&weights)
+            .filter(|((a, _, l), _)| l.strength > 0.0 && total[*a as usize] > 0.0)
+            .map(|((a, b, _), w)| (*b, *a, w / total[*a as usize]))
             .collect();
         inn.sort_by_key(|e| (e.0, e.1));
         (out, inn)
