@@ -9,13 +9,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Start with the bundled sample term:
 ///
-///   pounce recommend --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv
+///   pounce recommend --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv
 ///
 /// Exit codes: 0 success, 1 failure (I/O, internal error), 2 bad input (every problem is listed),
 /// 130 interrupted by SIGINT (Ctrl-C), 143 by SIGTERM. Output files are written whole or not at all:
 /// when interrupted, an existing file is left as it was.
 #[derive(Debug, Parser)]
-#[command(name = "pounce", version, about, long_about, max_term_width = 100)]
+// Help is laid out at 100 columns whatever the terminal: the tables and examples below keep the
+// lines they are written with (none is longer), and nothing is rewrapped on a narrow terminal.
+#[command(name = "pounce", version, about, long_about, term_width = 100, verbatim_doc_comment)]
 pub struct Cli {
     /// Worker threads (default: one per core). Results do not depend on it.
     #[arg(long, global = true, value_name = "N")]
@@ -37,6 +40,41 @@ pub enum Command {
     Referrals(ReferralCommand),
     Evaluate(EvaluateArgs),
     Simulate(SimulateArgs),
+    Completions(CompletionsArgs),
+    Manpage(ManpageArgs),
+}
+
+/// Print a shell completion script for bash, zsh, fish, elvish or powershell.
+///
+/// Examples:
+///
+///   pounce completions bash > ~/.local/share/bash-completion/completions/pounce
+///
+///   pounce completions zsh > "${fpath[1]}/_pounce"
+///
+///   pounce completions fish > ~/.config/fish/completions/pounce.fish
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Write the man pages: pounce.1 and one page per command (pounce-match.1, ...).
+///
+/// Examples:
+///
+///   pounce manpage --out ~/.local/share/man/man1 && man pounce-match
+///
+///   pounce manpage | man -l -
+#[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
+pub struct ManpageArgs {
+    /// Directory to write every page into (created if missing); without it, pounce.1 goes to
+    /// standard output.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 /// The inputs every scoring command takes.
@@ -96,7 +134,7 @@ pub enum DataFormat {
     Json,
 }
 
-/// Ranked, explained recommendations: the top partners for each project (or projects for each partner).
+/// Ranked, explained recommendations: the best partners for each project, or projects for each partner.
 ///
 /// Pairs are ranked by mutual score, (1 - s) * fit + s * appeal, where fit is the project's view
 /// (industry, skills, size, location, commitment, framework, schedule, IP) and appeal the partner's.
@@ -104,12 +142,14 @@ pub enum DataFormat {
 ///
 /// Examples:
 ///
-///   pounce recommend --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --top 3
+///   pounce recommend --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv --top 3
 ///
 ///   pounce recommend --projects p.csv --partners q.csv --for partners --format csv --out recs.csv
 ///
 ///   pounce recommend --projects p.csv --partners q.csv --explain --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RecommendArgs {
     #[command(flatten)]
     pub term: TermArgs,
@@ -136,15 +176,18 @@ pub struct RecommendArgs {
     pub chunk: usize,
 }
 
-/// Every feasible project–partner pair with its per-dimension values, for inspection and for
-/// external tools (for example to feed `--scores` of a matching solver).
+/// Every feasible project–partner pair with its per-dimension values.
+///
+/// For inspection and for external tools (for example to feed `--scores` of a matching solver).
 ///
 /// Examples:
 ///
-///   pounce score --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --out pairs.csv
+///   pounce score --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv --out pairs.csv
 ///
 ///   pounce score --projects p.csv --partners q.csv --all --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ScoreArgs {
     #[command(flatten)]
     pub term: TermArgs,
@@ -168,19 +211,23 @@ pub struct ScoreArgs {
 ///
 ///   pounce validate datasets/sample/projects.csv datasets/sample/partners.csv datasets/weights.toml
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ValidateArgs {
     /// Files to check.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 }
 
-/// Generate a realistic instance: cities, industries, firm sizes and skills drawn from the bundled
-/// real data (GeoNames, NAICS 2022, US Census SUSB 2021, O*NET). Same seed, same files.
+/// Generate a realistic instance from the bundled real data. Same seed, same files.
+///
+/// Cities, industries, firm sizes and skills are drawn from GeoNames, NAICS 2022, US Census SUSB
+/// 2021 and O*NET.
 ///
 /// Example:
 ///
 ///   pounce generate --projects 1000 --partners 100000 --seed 7 --out /tmp/term
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct GenerateArgs {
     /// Number of projects.
     #[arg(long, default_value_t = 40)]
@@ -307,7 +354,8 @@ pub struct ConstraintArgs {
 /// Strategies, each exact to its name:
 ///   greedy        pairs in descending score while capacity remains
 ///   rank-sum      pairs in ascending sum of both sides' ranks
-///   optimal       maximum total score (exact; --max-matches, --minimize)
+///   optimal       maximum total score (exact; --max-matches, --minimize; --time-limit to stop
+///                 a constrained solve early with the best found, its bound and gap)
 ///   stable        stable matching, zero blocking pairs (--proposer projects|partners)
 ///   rank-maximal  most first choices, then second choices, ...
 ///
@@ -325,12 +373,16 @@ pub struct ConstraintArgs {
 ///
 /// Examples:
 ///
-///   pounce match --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --strategy stable --backups 2
+///   pounce match --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv --strategy stable --backups 2
 ///
-///   pounce match --scores scores.csv --capacities capacities.csv --strategy optimal --max-matches --budgets
+///   pounce match --scores scores.csv --capacities capacities.csv --strategy optimal \
+///       --max-matches --budgets
 ///
-///   pounce match --preferences prefs.csv --capacities capacities.csv --strategy rank-maximal --format json
+///   pounce match --preferences prefs.csv --capacities capacities.csv --strategy rank-maximal \
+///       --format json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct MatchArgs {
     #[command(flatten)]
     pub market: MarketArgs,
@@ -342,13 +394,17 @@ pub struct MatchArgs {
     pub output: MatchOutputArgs,
 }
 
-/// Repair an assignment after drop-outs: keeps every unaffected pair (unless --allow-moves) and
-/// places the projects that lost their partner into the capacity left. Reports what changed.
+/// Repair an assignment after drop-outs, keeping every unaffected pair.
+///
+/// Keeps every unaffected pair (unless --allow-moves) and places the projects that lost their
+/// partner into the capacity left. Reports what changed.
 ///
 /// Example:
 ///
-///   pounce rematch --projects p.csv --partners q.csv --previous term.csv --drop-partner P-CASE-01 --out term2.csv
+///   pounce rematch --projects p.csv --partners q.csv --previous term.csv \
+///       --drop-partner P-CASE-01 --out term2.csv
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct RematchArgs {
     #[command(flatten)]
     pub market: MarketArgs,
@@ -392,6 +448,7 @@ pub struct MatchOutputArgs {
 /// works_at, advises, member_of, past_project (weight = outcome rating 0-5), referred. An institution
 /// node is the institution's name as in the projects file, a partner node is the partner's id.
 #[derive(Debug, Subcommand)]
+#[command(verbatim_doc_comment)]
 pub enum ReferralCommand {
     Rank(ReferralRankArgs),
     Paths(ReferralPathsArgs),
@@ -419,13 +476,21 @@ pub struct GraphArgs {
 
 /// Personalized PageRank from a node (an institution, or any node): how close every node is.
 ///
-/// Output: `node,score` best first (every node with a non-zero score unless --top). With --directed and
-/// no decay it agrees with networkx.pagerank(G, alpha=0.85, personalization={seed: 1}, weight="weight").
+/// Output: `node,score` best first (every node with a non-zero score unless --top).
+///
+/// An edge is followed in proportion to its weight: its kind's strength (the [referral] table of
+/// the weights) times its `weight` (past_project: times rating / 5), halved every half_life_days of
+/// age, and summed over parallel edges. Unlike a path's strength, it is not capped at 1. So it
+/// agrees with networkx.pagerank(G, alpha=0.85, personalization={seed: 1}, weight="weight") when G
+/// holds those weights (with --directed; undirected, every edge both ways, as in
+/// nx.DiGraph(G.to_undirected())); tested on weights from 0 to 8.
 ///
 /// Example:
 ///
-///   pounce referrals rank --graph datasets/sample/referrals.csv --from "Kempen University of Technology" --top 10
+///   pounce referrals rank --graph datasets/sample/referrals.csv \
+///       --from "Kempen University of Technology" --top 10
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReferralRankArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
@@ -443,12 +508,16 @@ pub struct ReferralRankArgs {
     pub out: Option<PathBuf>,
 }
 
-/// The k strongest warm-introduction paths between two nodes (strength = product of edge strengths).
+/// The k strongest warm-introduction paths between two nodes.
+///
+/// A path's strength is the product of its edges' strengths.
 ///
 /// Example:
 ///
-///   pounce referrals paths --graph datasets/sample/referrals.csv --from "Kempen University of Technology" --to P-CASE-01 --k 3
+///   pounce referrals paths --graph datasets/sample/referrals.csv \
+///       --from "Kempen University of Technology" --to P-CASE-01 --k 3
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReferralPathsArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
@@ -472,13 +541,18 @@ pub struct ReferralPathsArgs {
     pub format: Format,
 }
 
-/// Who should an institution approach this term? Prospect and lapsed partners, and organisations of
-/// the network that are not partners yet, ranked by closeness and fit to the institution's projects.
+/// Who an institution should approach this term, ranked by closeness and fit.
+///
+/// Prospect and lapsed partners, and organisations of the network that are not partners yet, ranked
+/// by closeness and fit to the institution's projects.
 ///
 /// Example:
 ///
-///   pounce referrals prospects --graph datasets/sample/referrals.csv --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --from "Speed River University"
+///   pounce referrals prospects --graph datasets/sample/referrals.csv \
+///       --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv \
+///       --from "Speed River University"
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReferralProspectsArgs {
     #[command(flatten)]
     pub graph: GraphArgs,
@@ -499,14 +573,17 @@ pub struct ReferralProspectsArgs {
     pub format: Format,
 }
 
-/// Feed a term's outcomes back into the network: each outcome becomes a `past_project` edge
-/// (institution to partner, dated at the project's end; its rating sets its strength), and partners'
-/// reliability is reported. Writes the updated network.
+/// Feed a term's outcomes back into the network and write the updated network.
+///
+/// Each outcome becomes a `past_project` edge (institution to partner, dated at the project's end;
+/// its rating sets its strength), and partners' reliability is reported.
 ///
 /// Example:
 ///
-///   pounce referrals feedback --graph referrals.csv --outcomes outcomes.csv --projects projects.csv --out referrals-next.csv
+///   pounce referrals feedback --graph referrals.csv --outcomes outcomes.csv \
+///       --projects projects.csv --out referrals-next.csv
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReferralFeedbackArgs {
     /// The referral network.
     #[arg(long, value_name = "FILE")]
@@ -522,14 +599,17 @@ pub struct ReferralFeedbackArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Generate a realistic referral network around an existing term: alumni near their institutions,
-/// advisers, past projects, business associations, referrals between firms of one sector and city.
-/// Same term and seed, same network.
+/// Generate a realistic referral network around an existing term. Same term and seed, same network.
+///
+/// Alumni near their institutions, advisers, past projects, business associations, referrals
+/// between firms of one sector and city.
 ///
 /// Example:
 ///
-///   pounce referrals generate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --seed 2027 --out referrals.csv
+///   pounce referrals generate --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv --seed 2027 --out referrals.csv
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ReferralGenerateArgs {
     /// Projects file.
     #[arg(long, value_name = "FILE")]
@@ -557,12 +637,17 @@ pub struct ReferralGenerateArgs {
 ///
 /// Example:
 ///
-///   pounce evaluate --scenario datasets/scenarios/term.toml --strategies greedy,optimal,stable-projects,stable-partners --seeds 30 --out results/
+///   pounce evaluate --scenario datasets/scenarios/term.toml \
+///       --strategies greedy,optimal,stable-projects,stable-partners --seeds 30 --out results/
 ///
-///   pounce evaluate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --strategies greedy,optimal,stable --out results/
+///   pounce evaluate --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv --strategies greedy,optimal,stable \
+///       --out results/
 ///
-///   pounce evaluate --projects datasets/sample/projects.csv --partners datasets/sample/partners.csv --truth last_term.csv --k 10 --out results/
+///   pounce evaluate --projects datasets/sample/projects.csv \
+///       --partners datasets/sample/partners.csv --truth last_term.csv --k 10 --out results/
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct EvaluateArgs {
     /// Scenario TOML (term shape, referrals, weights, constraints, default strategies and seeds).
     #[arg(long, value_name = "FILE", required_unless_present_any = ["projects", "scores", "preferences"])]
@@ -594,17 +679,21 @@ pub struct EvaluateArgs {
     pub out: PathBuf,
 }
 
-/// Simulate several terms: each term matches, outcomes are drawn (drop-outs more likely when a
-/// partner's commitment falls short, ratings rising with fit), outcomes feed the referral network,
-/// some partners lapse and prospects join through referrals. One CSV row per strategy and term.
+/// Simulate several terms in a row: matching, outcomes, referrals, lapses and new partners.
+///
+/// Each term matches, outcomes are drawn (drop-outs more likely when a partner's commitment falls
+/// short, ratings rising with fit), outcomes feed the referral network, some partners lapse and
+/// prospects join through referrals. One CSV row per strategy and term.
 ///
 /// Output columns: strategy,term,partners_active,prospects_joined,lapsed,matched,dropped,completed,
 /// mean_score,retention,referral_edges.
 ///
 /// Example:
 ///
-///   pounce simulate --scenario datasets/scenarios/term.toml --terms 6 --strategies greedy,optimal,stable-projects
+///   pounce simulate --scenario datasets/scenarios/term.toml --terms 6 \
+///       --strategies greedy,optimal,stable-projects
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct SimulateArgs {
     /// Scenario TOML.
     #[arg(long, value_name = "FILE")]

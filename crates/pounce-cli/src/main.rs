@@ -44,6 +44,14 @@ fn main() -> ExitCode {
     }
     match commands::run(args.command) {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`pounce manpage | head`) is not a failure.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             let bad = e.downcast_ref::<BadInput>().is_some()
                 || e.downcast_ref::<pounce::Error>().is_some_and(pounce::Error::is_bad_input);

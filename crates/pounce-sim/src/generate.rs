@@ -18,9 +18,9 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
 /// SUSB 2021, national rows by 2-digit NAICS sector and enterprise size class.
-const SUSB_CSV: &str = include_str!("../../../datasets/firm-size/susb2021_national_sector_size.csv");
+const SUSB_CSV: &str = include_str!("../data/firm-size/susb2021_national_sector_size.csv");
 /// `sector,skill,weight`: 64–65 weighted skill tags per NAICS sector (O*NET-derived).
-const SECTOR_SKILLS_CSV: &str = include_str!("../../../datasets/skills/sector_skills.csv");
+const SECTOR_SKILLS_CSV: &str = include_str!("../data/skills/sector_skills.csv");
 
 /// Parameters of a generated instance.
 ///

@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn shipped_defaults_equal_built_in() {
-        let text = include_str!("../../../datasets/weights.toml");
+        let text = include_str!("../data/weights.toml");
         assert_eq!(Weights::from_toml(text, "weights.toml").unwrap(), Weights::default());
     }
 

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+mod docs;
 mod evaluate;
 mod generate;
 mod matching;
@@ -26,5 +27,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Referrals(c) => referrals::run(c),
         Command::Evaluate(a) => evaluate::run(&a),
         Command::Simulate(a) => simulate::run(&a),
+        Command::Completions(a) => docs::completions(&a),
+        Command::Manpage(a) => docs::manpage(&a),
     }
 }
