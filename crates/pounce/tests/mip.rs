@@ -395,27 +395,32 @@ proptest! {
         let (market, constraints) = build_case(&case);
         let Ok(c) = constraints.resolve(&market) else { return Ok(()) };
         let expected = brute_force(&market, &c, case.options);
-        let got = mip::solve(&market, &c, case.options);
-        match (expected, got) {
-            (None, Err(_)) => {}
-            (None, Ok(a)) => prop_assert!(false, "brute force finds no feasible assignment, the MIP returns {:?}", a),
-            (Some(e), Err(err)) => prop_assert!(false, "brute force finds {:?}, the MIP fails: {}", e, err),
-            (Some((served, matched, score)), Ok(a)) => {
-                prop_assert!(c.violations(&market, &a).is_empty(), "{:?}", c.violations(&market, &a));
-                for (p, l) in c.locked.iter().enumerate() {
-                    if l.is_some() {
-                        prop_assert_eq!(a.edges[p], *l);
+        for solver in solvers() {
+            let got = mip::solve(&market, &c, OptimalOptions { solver, ..case.options });
+            match (expected, got) {
+                (None, Err(_)) => {}
+                (None, Ok(a)) => prop_assert!(false, "{}: brute force finds no feasible assignment, the MIP returns {:?}", solver, a),
+                (Some(e), Err(err)) => prop_assert!(false, "{}: brute force finds {:?}, the MIP fails: {}", solver, e, err),
+                (Some((served, matched, score)), Ok(a)) => {
+                    prop_assert!(c.violations(&market, &a).is_empty(), "{}: {:?}", solver, c.violations(&market, &a));
+                    for (p, l) in c.locked.iter().enumerate() {
+                        if l.is_some() {
+                            prop_assert_eq!(a.edges[p], *l);
+                        }
                     }
+                    let loads = a.loads(&market);
+                    if c.retention {
+                        let s = market.partners.iter().zip(&loads).filter(|(q, l)| q.active && **l > 0).count();
+                        prop_assert_eq!(s, served, "{}: partners served", solver);
+                    }
+                    if case.options.max_matches || case.options.minimize {
+                        prop_assert_eq!(a.matched(), matched, "{}: matched", solver);
+                    }
+                    prop_assert!(
+                        (a.total_score(&market) - score).abs() < 1e-9,
+                        "{}: score {} vs brute force {}", solver, a.total_score(&market), score
+                    );
                 }
-                let loads = a.loads(&market);
-                if c.retention {
-                    let s = market.partners.iter().zip(&loads).filter(|(q, l)| q.active && **l > 0).count();
-                    prop_assert_eq!(s, served, "partners served");
-                }
-                if case.options.max_matches || case.options.minimize {
-                    prop_assert_eq!(a.matched(), matched, "matched");
-                }
-                prop_assert!((a.total_score(&market) - score).abs() < 1e-9, "score {} vs brute force {}", a.total_score(&market), score);
             }
         }
     }
