@@ -34,12 +34,28 @@
 //!
 //! ## Map
 //! * [`model`]: [`Project`], [`Partner`], [`Term`] and their vocabulary.
-//! * [`input`]: CSV and JSON readers that report every problem ([`Problem`]) in one pass.
+//! * [`input`]: CSV and JSON readers that report every problem ([`Problem`]) in one pass; scores,
+//!   preferences, capacities, assignments and referral files.
+//! * [`error`]: [`Error`], [`Problem`] and [`Problems`].
 //! * [`taxonomy`]: NAICS codes ([`Naics`]), cities ([`Gazetteer`]), skill tags.
+//! * [`geo`]: distances and working-hour overlap across time zones.
 //! * [`weights`]: [`Weights`] from TOML.
 //! * [`score`]: the per-dimension scorers, [`Scorer`] and [`Explanation`].
-//! * [`recommend()`](recommend::recommend): top-k for either side.
+//! * [`recommend()`](recommend::recommend): top-k for either side; [`streaming`]: a pool read a
+//!   chunk at a time.
+//! * [`matching`]: markets, strategies (greedy, rank-sum, optimal, stable, rank-maximal),
+//!   constraints, reports, rematching after drop-outs; [`matching::mip`], the exact constrained
+//!   `optimal`.
+//! * [`referral`]: the referral network, personalized PageRank, warm-introduction paths,
+//!   prospects and outcome feedback.
+//! * [`metrics`]: what a matching achieves (ranks, stability, fairness, diversity) and how good
+//!   recommendations are.
 //! * [`output`]: CSV and JSON writers.
+//!
+//! ## Features
+//! * `highs`: the HiGHS MIP solver for constrained `optimal` ([`matching::MipSolver::Highs`]). It
+//!   builds C++ with cmake and needs libclang; without it, Pounce's own exact solver takes those
+//!   problems, and the crate needs nothing but the Rust toolchain.
 
 pub(crate) mod bundled;
 pub mod error;
